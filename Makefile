@@ -1,0 +1,17 @@
+# The two commands of the README: `make run` and `make test`.
+.PHONY: run test setup setup-test bench
+
+run:
+	@scripts/setup.sh
+	@.venv/bin/laminectomy-assistant
+
+test:
+	@scripts/setup.sh --test
+	.venv/bin/ruff check assistant tests bench
+	.venv/bin/mypy assistant bench
+	.venv/bin/laminectomy-assistant kb check
+	.venv/bin/pytest -q
+
+bench:
+	@scripts/setup.sh --test
+	.venv/bin/python bench/run.py
