@@ -1,0 +1,3 @@
+from assistant import cli
+
+raise SystemExit(cli.main())

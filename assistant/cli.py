@@ -1,0 +1,121 @@
+"""Command line: builds a config and hands it to the right front end."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from .core.answer import Assistant, Reply
+from .core.knowledge import KnowledgeError, check_knowledge, load_knowledge
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="laminectomy-assistant",
+        description="Answers questions about lumbar laminectomy from one patient guide. "
+                    "With no command, starts the app.")
+    p.add_argument("--kb", type=Path, help="knowledge folder (default: the project's)")
+    sub = p.add_subparsers(dest="command")
+
+    ask = sub.add_parser("ask", help="answer one question, or one per line from stdin")
+    ask.add_argument("question", nargs="*", help="the question (omit to read stdin)")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+
+    kb = sub.add_parser("kb", help="check or export the knowledge base")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb_sub.add_parser("check", help="validate every knowledge file; exit 1 on problems")
+    export = kb_sub.add_parser("export", help="print every entry")
+    export.add_argument("--json", action="store_true", required=True,
+                        help="as JSON (the only format for now)")
+    return p
+
+
+def _assistant(kb_root: Path | None) -> Assistant:
+    try:
+        return Assistant(load_knowledge(kb_root))
+    except KnowledgeError as exc:
+        sys.stderr.write("The knowledge base has problems, so the assistant cannot start:\n")
+        sys.stderr.write("".join(f"  {p}\n" for p in exc.problems))
+        sys.stderr.write("Run 'laminectomy-assistant kb check' after fixing them.\n")
+        raise SystemExit(1) from None
+
+
+def format_reply(reply: Reply) -> str:
+    """A reply as plain text, urgent advice first."""
+    lines: list[str] = []
+    if reply.triage != "none":
+        lines.append(f"!!! {reply.triage.upper()}: {reply.advice}")
+        lines += [f"    Recognised: {s.label}" for s in reply.signs]
+        lines.append("")
+    lines.append(reply.answer)
+    if reply.section:
+        lines.append(f"(From the guide, section: {reply.section})")
+    if reply.alternatives:
+        label = "Did you mean" if reply.kind == "unknown" else "Also see"
+        lines.append(f"{label}: " + "; ".join(a.title for a in reply.alternatives))
+    return "\n".join(lines)
+
+
+def _read_lines(stream: Iterable[bytes]) -> Iterable[str]:
+    for raw in stream:
+        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    assistant = _assistant(args.kb)
+    if args.question:
+        reply = assistant.ask(" ".join(args.question))
+        print(json.dumps(reply.to_json()) if args.json else format_reply(reply))
+        return 0
+    for line in _read_lines(sys.stdin.buffer):
+        reply = assistant.ask(line)
+        if args.json:
+            sys.stdout.write(json.dumps(reply.to_json()) + "\n")
+        else:
+            sys.stdout.write(format_reply(reply) + "\n\n")
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_kb(args: argparse.Namespace) -> int:
+    kb, problems = check_knowledge(args.kb)
+    if kb is None:
+        print(f"{len(problems)} problem(s) in the knowledge base:", file=sys.stderr)
+        for p in problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    if args.kb_command == "check":
+        questions = sum(len(e.questions) for e in kb.entries)
+        print(f"Knowledge base OK: {len(kb.entries)} entries, {questions} phrasings, "
+              f"{len(kb.topics)} topics, {len(kb.triage.signs)} warning signs.")
+        return 0
+    entries = [{"id": e.id, "topic": e.topic, "questions": list(e.questions),
+                "answer": e.answer,
+                "source": {"section": e.source.section, "quotes": list(e.source.quotes)},
+                "related": list(e.related)} for e in kb.entries]
+    print(json.dumps(entries, indent=2, ensure_ascii=False))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "ask":
+            return cmd_ask(args)
+        if args.command == "kb":
+            return cmd_kb(args)
+        from .core.knowledge import load_knowledge as _load
+        kb = _load(args.kb)
+        for group in dict.fromkeys(t.group for t in kb.topics):
+            print(group)
+            for t in kb.topics:
+                if t.group == group:
+                    print(f"  - {t.title}")
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

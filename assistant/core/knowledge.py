@@ -1,0 +1,450 @@
+"""Load and validate the knowledge base in knowledge/.
+
+Clinic staff edit these TOML files by hand, so every problem is reported with
+the file and line and what to do about it, and all problems are reported at
+once rather than the first one only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "knowledge"
+TIERS = ("emergency", "urgent")
+MAX_ANSWER_WORDS = 150
+MIN_QUESTIONS = 4
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def knowledge_root() -> Path:
+    """The knowledge folder: $LAMINECTOMY_KNOWLEDGE, else the project's own."""
+    return Path(os.environ.get("LAMINECTOMY_KNOWLEDGE", DEFAULT_ROOT))
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge base cannot be used as it is; `problems` says why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    group: str
+    covers: str
+
+
+@dataclass(frozen=True)
+class Source:
+    section: str
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    topic: str
+    questions: tuple[str, ...]
+    answer: str
+    source: Source
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NumberRule:
+    """A number that is itself a sign, like a temperature of 38.9."""
+
+    min: float
+    max: float
+    decimal: bool = False
+    near: str | None = None
+
+
+@dataclass(frozen=True)
+class Sign:
+    id: str
+    tier: str
+    label: str
+    rules: tuple[str, ...]
+    numbers: tuple[NumberRule, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Tier:
+    id: str
+    title: str
+    advice: str
+    spoken: str
+
+
+@dataclass(frozen=True)
+class TriageData:
+    tiers: dict[str, Tier]
+    signs: tuple[Sign, ...]
+    words: dict[str, tuple[str, ...]]
+    ignore: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    root: Path
+    guide_title: str
+    guide_text: str
+    topics: tuple[Topic, ...]
+    entries: tuple[Entry, ...]
+    triage: TriageData
+    synonyms: dict[str, tuple[str, ...]]
+    pronunciations: dict[str, str]
+    stopwords: frozenset[str]
+    english_words: frozenset[str]
+    _by_id: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
+
+    def entry(self, entry_id: str) -> Entry:
+        if not self._by_id:
+            self._by_id.update((e.id, e) for e in self.entries)
+        return self._by_id[entry_id]
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+    def entries_for(self, topic_id: str) -> list[Entry]:
+        return [e for e in self.entries if e.topic == topic_id]
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _File:
+    """One TOML file: its parsed data and a way to point at its lines."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.data: dict[str, Any] = {}
+        self.lines: list[str] = []
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            problems.append(Problem(path, 0, "file is missing; restore it from the project"))
+            return
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(path, 0, f"cannot be read as UTF-8 text ({exc})"))
+            return
+        self.lines = text.splitlines()
+        try:
+            self.data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            found = _TOML_POS.search(str(exc))
+            line = int(found.group(1)) if found else 0
+            reason = _TOML_POS.sub("", str(exc)).strip()
+            problems.append(Problem(path, line, f"not valid TOML: {reason}. Check quotes, "
+                                    "commas and brackets on this line or the one before"))
+
+    def blocks(self, header: str) -> list[int]:
+        """1-based line numbers of each `[[header]]` table, in file order."""
+        pattern = re.compile(rf"^\s*\[\[\s*{re.escape(header)}\s*\]\]")
+        return [n for n, line in enumerate(self.lines, 1) if pattern.match(line)]
+
+    def find(self, needle: str, start: int = 1, end: int | None = None) -> int:
+        """The first line at or after `start` containing `needle`, else `start`."""
+        probe = needle[:40]
+        for n in range(start, (end or len(self.lines)) + 1):
+            if probe in self.lines[n - 1]:
+                return n
+        return start
+
+
+def _guide_sections(text: str, headings: list[str]) -> dict[str, str]:
+    """Each main heading's text, up to the next main heading."""
+    starts = sorted((text.find("\n" + h + "\n"), h) for h in headings if "\n" + h + "\n" in text)
+    spans: dict[str, str] = {}
+    for i, (start, heading) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        spans[heading] = _squash(text[start:end])
+    return spans
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _load_topics(root: Path, problems: list[Problem]) -> tuple[Topic, ...]:
+    f = _File(root / "topics.toml", problems)
+    topics = []
+    for n, (raw, line) in enumerate(zip(f.data.get("topic", []), f.blocks("topic"), strict=False)):
+        if not all(isinstance(raw.get(k), str) for k in ("id", "title", "group")):
+            problems.append(Problem(f.path, line, f"topic {n + 1} needs text values for "
+                                    "id, title and group"))
+            continue
+        topics.append(Topic(raw["id"], raw["title"], raw["group"], raw.get("covers", "")))
+    if not topics and f.data:
+        problems.append(Problem(f.path, 1, "no [[topic]] tables found"))
+    return tuple(topics)
+
+
+def _load_entries(root: Path, topics: tuple[Topic, ...], sections: dict[str, str],
+                  problems: list[Problem]) -> tuple[Entry, ...]:
+    topic_ids = {t.id for t in topics}
+    entries: list[Entry] = []
+    seen: dict[str, Problem] = {}
+    pending_related: list[tuple[Problem, str]] = []
+    files = sorted((root / "entries").glob("*.toml"))
+    if not files:
+        problems.append(Problem(root / "entries", 0, "no entry files (*.toml) found"))
+    for path in files:
+        f = _File(path, problems)
+        starts = f.blocks("entry")
+        raws = f.data.get("entry", [])
+        for i, raw in enumerate(raws):
+            start = starts[i] if i < len(starts) else 1
+            end = starts[i + 1] - 1 if i + 1 < len(starts) else len(f.lines)
+            entry = _entry(raw, f, start, end, topic_ids, sections, problems)
+            if entry is None:
+                continue
+            here = Problem(path, f.find("id", start, end), "")
+            if entry.id in seen:
+                first = seen[entry.id]
+                problems.append(Problem(path, here.line, f"duplicate id '{entry.id}' (also at "
+                                        f"{first.path.name}:{first.line}); give each entry "
+                                        "its own id"))
+                continue
+            seen[entry.id] = here
+            for rel in entry.related:
+                pending_related.append((Problem(path, f.find(rel, start, end), ""), rel))
+            entries.append(entry)
+    for where, rel in pending_related:
+        if rel not in seen:
+            problems.append(Problem(where.path, where.line, f"related id '{rel}' is not an "
+                                    "entry; fix the id or remove it from related"))
+    covered = {e.topic for e in entries}
+    for topic in topics:
+        if topic.id not in covered:
+            problems.append(Problem(root / "topics.toml", 0, f"topic '{topic.id}' has no "
+                                    "entry; add an [[entry]] with this topic"))
+    return tuple(entries)
+
+
+def _entry(raw: Any, f: _File, start: int, end: int, topic_ids: set[str],
+           sections: dict[str, str], problems: list[Problem]) -> Entry | None:
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(f.path, f.find(key, start, end), message))
+
+    if not isinstance(raw, dict):
+        problem("[[entry]]", "an entry must be a table")
+        return None
+    ok = True
+    entry_id = raw.get("id")
+    if not isinstance(entry_id, str) or not _ID.match(entry_id):
+        problem("id", "entry needs an id of lower-case words joined by dashes, like "
+                "'driving-after-surgery'")
+        ok = False
+    topic = raw.get("topic")
+    if topic not in topic_ids:
+        problem("topic", f"unknown topic {topic!r}; use one of the ids in topics.toml")
+        ok = False
+    questions = raw.get("questions")
+    if not _strings(questions) or len(questions) < MIN_QUESTIONS:
+        problem("questions", f"questions must be a list of at least {MIN_QUESTIONS} "
+                "phrasings, the way people really ask")
+        ok = False
+    answer = raw.get("answer")
+    if not isinstance(answer, str) or not answer.strip():
+        problem("answer", "answer must be text")
+        ok = False
+    elif len(answer.split()) > MAX_ANSWER_WORDS:
+        problem("answer", f"answer has {len(answer.split())} words; keep it under "
+                f"{MAX_ANSWER_WORDS} so it can be listened to")
+        ok = False
+    related = raw.get("related", [])
+    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+        problem("related", "related must be a list of entry ids")
+        ok = False
+    source = raw.get("source")
+    if not isinstance(source, dict) or not isinstance(source.get("section"), str) \
+            or not _strings(source.get("quotes")) or not source.get("quotes"):
+        problem("source", "entry needs [entry.source] with a section and a list of quotes")
+        return None
+    section = source["section"]
+    if section not in sections:
+        problem("section", f"section {section!r} is not a main heading of the guide; "
+                "use one listed in guide.toml")
+        ok = False
+    else:
+        for quote in source["quotes"]:
+            if _squash(quote) not in sections[section]:
+                where = "elsewhere in the guide" if _squash(quote) in " ".join(
+                    sections.values()) else "nowhere in the guide"
+                problem(quote, f"quote not found in section {section!r} (it is {where}); "
+                        "copy it word for word from the guide")
+                ok = False
+    if not ok:
+        return None
+    return Entry(entry_id, topic, tuple(questions), " ".join(answer.split()),
+                 Source(section, tuple(source["quotes"])), tuple(related))
+
+
+def _load_triage(root: Path, problems: list[Problem]) -> TriageData:
+    f = _File(root / "triage.toml", problems)
+    tiers: dict[str, Tier] = {}
+    for tier in TIERS:
+        raw = f.data.get("tiers", {}).get(tier)
+        line = f.find(f"[tiers.{tier}]")
+        if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str)
+                                                for k in ("title", "advice", "spoken")):
+            if f.data:
+                problems.append(Problem(f.path, line, f"[tiers.{tier}] needs title, advice "
+                                        "and spoken text"))
+            continue
+        tiers[tier] = Tier(tier, raw["title"], raw["advice"], raw["spoken"])
+    words: dict[str, tuple[str, ...]] = {}
+    for name, values in f.data.get("words", {}).items():
+        if not _strings(values):
+            problems.append(Problem(f.path, f.find(f"{name} ="), f"word group '{name}' must "
+                                    "be a list of words or phrases"))
+            continue
+        words[name] = tuple(values)
+    signs: list[Sign] = []
+    seen: set[str] = set()
+    starts = f.blocks("sign")
+    for i, raw in enumerate(f.data.get("sign", [])):
+        start = starts[i] if i < len(starts) else 1
+        sign = _sign(raw, f, start, words, problems)
+        if sign is None:
+            continue
+        if sign.id in seen:
+            problems.append(Problem(f.path, start, f"duplicate sign id '{sign.id}'"))
+            continue
+        seen.add(sign.id)
+        signs.append(sign)
+    ignore = f.data.get("ignore", {}).get("phrases", [])
+    if not _strings(ignore):
+        problems.append(Problem(f.path, f.find("[ignore]"), "ignore.phrases must be a list "
+                                "of phrases"))
+        ignore = []
+    if f.data and not signs:
+        problems.append(Problem(f.path, 1, "no [[sign]] tables found"))
+    return TriageData(tiers, tuple(signs), words, tuple(ignore))
+
+
+def _sign(raw: Any, f: _File, start: int, words: dict[str, tuple[str, ...]],
+          problems: list[Problem]) -> Sign | None:
+    def problem(line: int, message: str) -> None:
+        problems.append(Problem(f.path, line, message))
+
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) \
+            or not isinstance(raw.get("label"), str):
+        problem(start, "a sign needs an id and a label")
+        return None
+    if raw.get("tier") not in TIERS:
+        problem(f.find("tier", start), f"sign '{raw['id']}': tier must be one of {TIERS}")
+        return None
+    rules = raw.get("rules", [])
+    if not _strings(rules) or not rules:
+        problem(f.find("rules", start), f"sign '{raw['id']}' needs a list of rules")
+        return None
+    for rule in rules:
+        for group in re.findall(r"@(\w+)", rule):
+            if group not in words:
+                problem(f.find(rule, start), f"rule {rule!r} uses an unknown word group "
+                        f"'@{group}'; define it under [words]")
+                return None
+    numbers = []
+    for n in raw.get("numbers", []):
+        try:
+            numbers.append(NumberRule(float(n["min"]), float(n["max"]),
+                                      bool(n.get("decimal", False)), n.get("near")))
+        except (KeyError, TypeError, ValueError):
+            problem(f.find("numbers", start), f"sign '{raw['id']}': each number needs "
+                    "min and max")
+            return None
+    examples = raw.get("examples", [])
+    return Sign(raw["id"], raw["tier"], raw["label"], tuple(rules), tuple(numbers),
+                tuple(examples) if _strings(examples) else ())
+
+
+def _load_table(path: Path, table: str, problems: list[Problem]) -> dict[str, Any]:
+    f = _File(path, problems)
+    data = f.data.get(table, {})
+    if f.data and not isinstance(data, dict):
+        problems.append(Problem(path, 1, f"expected a [{table}] table"))
+        return {}
+    return data
+
+
+def _word_list(path: Path) -> frozenset[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    return frozenset(w for line in text.splitlines() if not line.startswith("#")
+                     for w in line.split())
+
+
+def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load everything and collect every problem found on the way."""
+    root = root or knowledge_root()
+    problems: list[Problem] = []
+    guide_file = _File(root / "guide.toml", problems)
+    guide_path = root / str(guide_file.data.get("file", "source/laminectomy-guide.txt"))
+    try:
+        guide_text = guide_path.read_text(encoding="utf-8")
+    except OSError:
+        problems.append(Problem(guide_path, 0, "the patient guide is missing; every answer "
+                                "is checked against it"))
+        guide_text = ""
+    headings = guide_file.data.get("sections", [])
+    sections = _guide_sections(guide_text, headings)
+    for heading in headings:
+        if heading not in sections and guide_text:
+            problems.append(Problem(guide_file.path, guide_file.find(heading), f"section "
+                                    f"{heading!r} is not a line of the guide"))
+    topics = _load_topics(root, problems)
+    entries = _load_entries(root, topics, sections, problems)
+    triage = _load_triage(root, problems)
+    synonyms = {}
+    syn_path = root / "synonyms.toml"
+    for word, variants in _load_table(syn_path, "synonyms", problems).items():
+        if _strings(variants):
+            synonyms[word] = tuple(variants)
+        else:
+            problems.append(Problem(syn_path, _File(syn_path, []).find(f"{word} ="),
+                                    f"synonyms for '{word}' must be a list of words"))
+    say_path = root / "pronunciation.toml"
+    say = _load_table(say_path, "say", problems)
+    pronunciations = {k: v for k, v in say.items() if isinstance(v, str)}
+    for k in say.keys() - pronunciations.keys():
+        problems.append(Problem(say_path, _File(say_path, []).find(f"{k} ="),
+                                f"pronunciation of '{k}' must be text"))
+    if problems:
+        return None, problems
+    kb = KnowledgeBase(root, str(guide_file.data.get("title", "the patient guide")),
+                       guide_text, topics, entries, triage, synonyms, pronunciations,
+                       _word_list(root / "stopwords.txt"), _word_list(root / "english-words.txt"))
+    return kb, []
+
+
+def load_knowledge(root: Path | None = None) -> KnowledgeBase:
+    kb, problems = check_knowledge(root)
+    if kb is None:
+        raise KnowledgeError(problems)
+    return kb

@@ -1,0 +1,244 @@
+"""Red-flag triage: runs on every question first and always wins.
+
+The rules live in knowledge/triage.toml; this module only knows how to read
+them. A rule is one or more parts joined by "&"; a part is a sequence of
+items (a word, or "@group" for any phrase of a word group) with at most
+GAP other words between consecutive items; all parts must match within
+WINDOW words of each other. Negation is deliberately ignored: "no fever"
+still names a fever, and over-triage is safe where under-triage is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .knowledge import KnowledgeBase, NumberRule, Sign
+from .text import stem, words
+
+GAP = 2
+WINDOW = 12
+NUMBER_NEAR = 4
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+STRONG, WEAK = 2, 1
+
+
+def allowed_typos(length: int) -> int:
+    """Edits tolerated for a word of this length: none for short words."""
+    if length <= 3:
+        return 0
+    if length <= 8:
+        return 1
+    return 2
+
+
+@dataclass(frozen=True)
+class SignHit:
+    id: str
+    tier: str
+    label: str
+    words: str
+
+
+@dataclass(frozen=True)
+class Triage:
+    tier: str
+    signs: tuple[SignHit, ...]
+    advice: str | None
+    spoken: str | None
+
+    @property
+    def fired(self) -> bool:
+        return self.tier != "none"
+
+
+Phrase = tuple[str, ...]
+Item = tuple[Phrase, ...]      # alternatives
+Part = tuple[Item, ...]        # a sequence
+Rule = tuple[Part, ...]        # all parts within WINDOW
+
+
+class Triager:
+    """Compiled triage rules for one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        data = kb.triage
+        self.tiers = data.tiers
+        self.groups: dict[str, Item] = {
+            name: tuple(tuple(words(p)) for p in phrases if words(p))
+            for name, phrases in data.words.items()
+        }
+        self.rules: list[tuple[Sign, Rule]] = [
+            (sign, self._compile(rule)) for sign in data.signs for rule in sign.rules
+        ]
+        self.ignore = [tuple(words(p)) for p in data.ignore]
+        vocab = {w for _, rule in self.rules for part in rule for item in part
+                 for phrase in item for w in phrase}
+        vocab |= {w for item in self.groups.values() for phrase in item for w in phrase}
+        self.vocab = sorted(w for w in vocab if not _NUMBER.match(w))
+        self.by_stem: dict[str, set[str]] = {}
+        for w in self.vocab:
+            self.by_stem.setdefault(stem(w), set()).add(w)
+        # Words of the guide and the entries are real words too ("soreness"
+        # must not be read as a typo of "shortness").
+        known = " ".join([kb.guide_text, *(q for e in kb.entries for q in e.questions),
+                          *(e.answer for e in kb.entries)])
+        self.real_words = kb.english_words | set(words(known))
+        self._candidates = lru_cache(maxsize=20_000)(self._compute_candidates)
+
+    def _compile(self, rule: str) -> Rule:
+        parts = []
+        for text in rule.split("&"):
+            items: list[Item] = []
+            for token in text.split():
+                if token.startswith("@"):
+                    items.append(self.groups[token[1:]])
+                else:
+                    items.extend(((w,),) for w in words(token))
+            parts.append(tuple(items))
+        return tuple(parts)
+
+    def _compute_candidates(self, token: str) -> dict[str, int]:
+        """Which rule words this token may stand for, and how sure we are."""
+        found = {w: STRONG for w in self.by_stem.get(stem(token), ())}
+        if token in self.by_stem.get(stem(token), ()) or len(token) < 4 or token[0].isdigit():
+            found[token] = STRONG
+            return found
+        found[token] = STRONG
+        is_word = token in self.real_words
+        for w, dist, _ in process.extract(token, self.vocab, scorer=OSA.distance,
+                                          score_cutoff=2, limit=None):
+            longest = max(len(w), len(token))
+            if dist > allowed_typos(longest) or w in found:
+                continue
+            if is_word and longest <= 4:
+                continue
+            found[w] = WEAK if is_word else STRONG
+        return found
+
+    def _tokens(self, text: str) -> list[str]:
+        tokens = words(text)
+        for phrase in self.ignore:
+            n = len(phrase)
+            for i in range(len(tokens) - n + 1):
+                if tuple(tokens[i:i + n]) == phrase:
+                    tokens[i:i + n] = [""] * n
+        return tokens
+
+    def triage(self, question: str) -> Triage:
+        tokens = self._tokens(question)
+        cands = [self._candidates(t) if t else {} for t in tokens]
+        where: dict[str, list[int]] = {}
+        for i, cand in enumerate(cands):
+            for w in cand:
+                where.setdefault(w, []).append(i)
+        hits: dict[str, SignHit] = {}
+        for sign, rule in self.rules:
+            if sign.id in hits:
+                continue
+            span = self._match_rule(rule, cands, where)
+            if span is not None:
+                hits[sign.id] = SignHit(sign.id, sign.tier, sign.label,
+                                        " ".join(t for t in tokens[span[0]:span[1]] if t))
+        for sign in self.kb.triage.signs:
+            if sign.id not in hits:
+                found = self._match_numbers(sign.numbers, tokens, cands, where)
+                if found is not None:
+                    hits[sign.id] = SignHit(sign.id, sign.tier, sign.label, found)
+        return self._verdict(list(hits.values()))
+
+    def _verdict(self, hits: list[SignHit]) -> Triage:
+        if not hits:
+            return Triage("none", (), None, None)
+        tier = "emergency" if any(h.tier == "emergency" for h in hits) else "urgent"
+        hits.sort(key=lambda h: h.tier != "emergency")
+        info = self.tiers[tier]
+        return Triage(tier, tuple(hits), info.advice, info.spoken)
+
+    def _match_rule(self, rule: Rule, cands: list[dict[str, int]],
+                    where: dict[str, list[int]]) -> tuple[int, int] | None:
+        spans_per_part = []
+        for part in rule:
+            spans = self._match_part(part, cands, where)
+            if not spans:
+                return None
+            spans_per_part.append(spans)
+        if len(spans_per_part) == 1:
+            return spans_per_part[0][0]
+        first, *rest = spans_per_part
+        for start, end in first:
+            lo, hi = start, end
+            ok = True
+            for spans in rest:
+                best = min(spans, key=lambda s: max(hi, s[1]) - min(lo, s[0]))
+                if max(hi, best[1]) - min(lo, best[0]) > WINDOW:
+                    ok = False
+                    break
+                lo, hi = min(lo, best[0]), max(hi, best[1])
+            if ok:
+                return lo, hi
+        return None
+
+    def _match_part(self, part: Part, cands: list[dict[str, int]],
+                    where: dict[str, list[int]]) -> list[tuple[int, int]]:
+        """Every (start, end) where the sequence matches, trusting at most one
+        uncertain typo and only when another word of the sequence is sure."""
+        spans = []
+        for phrase in part[0]:
+            for start in where.get(phrase[0], ()):
+                for end, weak, count in self._follow(part, 0, phrase, start, cands):
+                    if weak == 0 or (weak == 1 and count >= 2):
+                        spans.append((start, end))
+        return spans
+
+    def _follow(self, part: Part, index: int, phrase: Phrase, start: int,
+                cands: list[dict[str, int]]):
+        """Yield (end, weak words, words) for each way `part[index:]` matches
+        with `phrase` of item `index` placed at `start`."""
+        weak = 0
+        for k, w in enumerate(phrase):
+            pos = start + k
+            if pos >= len(cands) or w not in cands[pos]:
+                return
+            weak += cands[pos][w] == WEAK
+        end = start + len(phrase)
+        if index + 1 == len(part):
+            yield end, weak, len(phrase)
+            return
+        for nxt in range(end, min(end + GAP + 1, len(cands))):
+            for alt in part[index + 1]:
+                if alt[0] in cands[nxt]:
+                    for e, wk, c in self._follow(part, index + 1, alt, nxt, cands):
+                        yield e, weak + wk, len(phrase) + c
+
+    def _match_numbers(self, rules: tuple[NumberRule, ...], tokens: list[str],
+                       cands: list[dict[str, int]], where: dict[str, list[int]]) -> str | None:
+        for i, token in enumerate(tokens):
+            if not _NUMBER.match(token):
+                continue
+            value = float(token)
+            for rule in rules:
+                if not rule.min <= value <= rule.max:
+                    continue
+                if rule.decimal and "." not in token:
+                    continue
+                if rule.near and not self._near(rule.near, i, cands):
+                    continue
+                return token
+        return None
+
+    def _near(self, item: str, i: int, cands: list[dict[str, int]]) -> bool:
+        alts = self.groups[item[1:]] if item.startswith("@") else ((item,),)
+        lo, hi = max(0, i - NUMBER_NEAR), min(len(cands), i + NUMBER_NEAR + 1)
+        return any(all(j + k < len(cands) and w in cands[j + k] for k, w in enumerate(alt))
+                   for alt in alts for j in range(lo, hi))
+
+
+def format_advice(text: str, emergency_number: str) -> str:
+    return text.replace("{emergency_number}", emergency_number)
