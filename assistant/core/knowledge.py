@@ -262,7 +262,7 @@ def _entry(raw: Any, f: _File, start: int, end: int, topic_ids: set[str],
     if topic not in topic_ids:
         problem("topic", f"unknown topic {topic!r}; use one of the ids in topics.toml")
         ok = False
-    questions = raw.get("questions")
+    questions = raw.get("questions") or []
     if not _strings(questions) or len(questions) < MIN_QUESTIONS:
         problem("questions", f"questions must be a list of at least {MIN_QUESTIONS} "
                 "phrasings, the way people really ask")
@@ -299,6 +299,8 @@ def _entry(raw: Any, f: _File, start: int, end: int, topic_ids: set[str],
                 ok = False
     if not ok:
         return None
+    assert isinstance(entry_id, str) and isinstance(topic, str)
+    assert isinstance(questions, list) and isinstance(answer, str)
     return Entry(entry_id, topic, tuple(questions), " ".join(answer.split()),
                  Source(section, tuple(source["quotes"])), tuple(related))
 

@@ -108,9 +108,9 @@ class Matcher:
         self.entry_vocab: list[set[str]] = []
         for i, e in enumerate(entries):
             topic = self.kb.topic(e.topic)
-            for q in (*e.questions, topic.title):
-                self.phrasings.append((i, self.terms(q)))
-            vocab = {t for _, p in self.phrasings if _ == i for t in p}
+            own = [self.terms(q) for q in (*e.questions, topic.title)]
+            self.phrasings += [(i, p) for p in own]
+            vocab = {t for p in own for t in p}
             vocab |= set(self._compute_terms(e.answer, False))
             vocab |= set(self._compute_terms(topic.covers, False))
             self.entry_vocab.append(vocab)
@@ -129,6 +129,9 @@ class Matcher:
             for t in p:
                 self.postings.setdefault(t, []).append(pid)
         self.common = max(3, int(COMMON_SHARE * n))
+        self.entry_phrasings: list[list[int]] = [[] for _ in entries]
+        for pid, (ei, _) in enumerate(self.phrasings):
+            self.entry_phrasings[ei].append(pid)
 
     # ---------------------------------------------------------------- score
     def rank(self, question: str, limit: int = 5) -> list[Match]:
@@ -165,18 +168,8 @@ class Matcher:
             for pid in self.postings[t]:
                 hits[pid] = hits.get(pid, 0.0) + self.idf[t]
         top = sorted(hits, key=hits.__getitem__, reverse=True)[: CANDIDATES * 4]
-        by_entry: dict[int, list[int]] = {}
-        for pid in top:
-            by_entry.setdefault(self.phrasings[pid][0], [])
-        for ei in list(by_entry)[:CANDIDATES]:
-            pass
-        keep = list(by_entry)[:CANDIDATES]
-        wanted = set(keep)
-        result: dict[int, list[int]] = {ei: [] for ei in keep}
-        for pid, (ei, _) in enumerate(self.phrasings):
-            if ei in wanted:
-                result[ei].append(pid)
-        return result
+        keep = list(dict.fromkeys(self.phrasings[pid][0] for pid in top))[:CANDIDATES]
+        return {ei: self.entry_phrasings[ei] for ei in keep}
 
     def match(self, question: str) -> MatchResult:
         ranked = self.rank(question, limit=8)

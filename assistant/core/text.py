@@ -36,6 +36,11 @@ def clean(text: str) -> str:
     return _SCORE.sub(r"\1 out of 10", text)
 
 
+def _can_add(value: int, part: int) -> bool:
+    """"twenty" + "five", "hundred" + "one"; not "five" + "six"."""
+    return (value >= 20 and value % 10 == 0 and part < 10) or (value >= 100 and value % 100 == 0)
+
+
 def _join_numbers(words: list[str]) -> list[str]:
     """"twenty five" -> "25", "a hundred and one" -> "101", "ten" -> "10"."""
     out: list[str] = []
@@ -54,10 +59,7 @@ def _join_numbers(words: list[str]) -> list[str]:
                     continue
                 if nxt == "hundred":
                     value *= 100
-                elif nxt in NUMBER_WORDS and NUMBER_WORDS[nxt] < 10 and value % 10 == 0 \
-                        and value >= 20:
-                    value += NUMBER_WORDS[nxt]
-                elif nxt in NUMBER_WORDS and value % 100 == 0 and value >= 100:
+                elif nxt in NUMBER_WORDS and _can_add(value, NUMBER_WORDS[nxt]):
                     value += NUMBER_WORDS[nxt]
                 else:
                     break
@@ -88,6 +90,8 @@ def stem(word: str) -> str:
     """
     if len(word) <= 3 or word[0].isdigit():
         return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
     for suffix in ("ing", "ed", "es", "s", "e", "ly"):
         if not word.endswith(suffix):
             continue

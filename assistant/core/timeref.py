@@ -28,6 +28,15 @@ def _amount(word: str) -> float | None:
         return None
 
 
+SINCE = {"ago", "after", "out", "since", "post", "later", "into", "past", "and"}
+SO_FAR = {"been", "about", "almost", "nearly", "just", "over", "only", "first", "than"}
+
+
+def _since_surgery(before: list[str], after: list[str]) -> bool:
+    """Whether "a week" counts time since surgery rather than how often."""
+    return bool((after and after[0] in SINCE) or SO_FAR & set(before[-3:]))
+
+
 def days_mentioned(tokens: list[str]) -> list[float]:
     """Every span of time the tokens name, in days."""
     found: list[float] = []
@@ -44,6 +53,14 @@ def days_mentioned(tokens: list[str]) -> list[float]:
         if len(before) >= 3 and before[-2] in ("to", "through", "and") \
                 and _amount(before[-1]) is not None and _amount(before[-3]) is not None:
             days = (_amount(before[-3]) + _amount(before[-1])) / 2 * unit  # type: ignore[operator]
+        # "three and a half weeks"
+        elif len(before) >= 4 and before[-3:] == ["and", "a", "half"] \
+                and _amount(before[-4]) is not None:
+            days = (_amount(before[-4]) + 0.5) * unit  # type: ignore[operator]
+        # "walks a day", "twice a week": how often, not how long ago
+        elif before and before[-1] in ("a", "an", "per", "each", "every") \
+                and not _since_surgery(before, after):
+            continue
         # "ten days", "a couple of days" ("of" is skipped)
         elif before and (_amount(before[-1]) is not None or
                          (len(before) >= 2 and before[-1] == "of"
