@@ -160,9 +160,12 @@ class Matcher:
     def _candidates(self, q: tuple[str, ...]) -> dict[int, list[int]]:
         """Entries sharing a distinctive word with the question, and their
         phrasings; common words only pick candidates when nothing else does."""
-        rare = [t for t in q if t in self.postings
-                and len(self.postings[t]) <= self.common * 10]
-        chosen = rare or [t for t in q if t in self.postings]
+        known = [t for t in q if t in self.postings]
+        if len(self.kb.entries) <= CANDIDATES:
+            chosen = known
+        else:
+            rare = [t for t in known if len(self.postings[t]) <= self.common * 10]
+            chosen = rare or known
         hits: dict[int, float] = {}
         for t in chosen:
             for pid in self.postings[t]:

@@ -107,7 +107,7 @@ class Triager:
     def _compute_candidates(self, token: str) -> dict[str, int]:
         """Which rule words this token may stand for, and how sure we are."""
         found = {w: STRONG for w in self.by_stem.get(stem(token), ())}
-        if token in self.by_stem.get(stem(token), ()) or len(token) < 4 or token[0].isdigit():
+        if token in self.by_stem.get(stem(token), ()) or len(token) < 3 or token[0].isdigit():
             found[token] = STRONG
             return found
         found[token] = STRONG

@@ -1,0 +1,153 @@
+"""The knowledge base loads, is grounded in the guide, and bad edits are
+reported with the file and line."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+from assistant.core.knowledge import (
+    DEFAULT_ROOT,
+    MAX_ANSWER_WORDS,
+    KnowledgeBase,
+    check_knowledge,
+)
+
+ENTRY_FILE = "entries/05-everyday-activities.toml"
+
+
+def test_knowledge_base_is_valid(kb: KnowledgeBase) -> None:
+    _, problems = check_knowledge()
+    assert problems == []
+    assert len(kb.entries) >= len(kb.topics) == 44
+
+
+def test_every_quote_is_in_the_guide(kb: KnowledgeBase) -> None:
+    guide = " ".join(kb.guide_text.split())
+    for entry in kb.entries:
+        for quote in entry.source.quotes:
+            assert " ".join(quote.split()) in guide, (entry.id, quote)
+
+
+def test_entries_are_written_for_listening(kb: KnowledgeBase) -> None:
+    for entry in kb.entries:
+        assert 30 <= len(entry.answer.split()) <= 120, entry.id
+        assert len(entry.questions) >= 6, entry.id
+
+
+def test_guide_is_kept_inside_the_project() -> None:
+    assert (DEFAULT_ROOT / "source" / "laminectomy-guide.txt").stat().st_size > 10_000
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_ROOT, root)
+    return root
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def _break(root: Path, old: str, new: str) -> Path:
+    path = root / ENTRY_FILE
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _check_says(root: Path, capsys: pytest.CaptureFixture[str], path: Path, line: int,
+                words: str) -> None:
+    assert main(["--kb", str(root), "kb", "check"]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:{line}:" in err, err
+    assert re.search(words, err), err
+
+
+def test_bad_toml_names_file_and_line(kb_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _break(kb_copy, 'id = "sitting"', 'id = "sitting')
+    _check_says(kb_copy, capsys, path, _line_of(path, 'id = "sitting'), "not valid TOML")
+
+
+def test_unknown_topic_names_file_and_line(kb_copy: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = _break(kb_copy, 'topic = "sitting"', 'topic = "sofas"')
+    _check_says(kb_copy, capsys, path, _line_of(path, 'topic = "sofas"'), "unknown topic 'sofas'")
+
+
+def test_quote_not_in_guide_names_file_and_line(kb_copy: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = _break(kb_copy, '"Log rolling reduces twisting when getting in and out of bed"',
+                  '"Log rolling cures everything"')
+    _check_says(kb_copy, capsys, path, _line_of(path, "Log rolling cures everything"),
+                "quote not found")
+
+
+def test_duplicate_id_names_file_and_line(kb_copy: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = _break(kb_copy, 'id = "walking"', 'id = "sitting"')
+    second = [n for n, line in enumerate(path.read_text().splitlines(), 1)
+              if line == 'id = "sitting"'][1]
+    _check_says(kb_copy, capsys, path, second, "duplicate id 'sitting'")
+
+
+def test_unknown_related_id_is_reported(kb_copy: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    path = _break(kb_copy, 'related = ["what-helps-recovery", "walking", "bed-and-transfers"]',
+                  'related = ["what-helps-recovery", "nowhere", "bed-and-transfers"]')
+    _check_says(kb_copy, capsys, path, _line_of(path, '"nowhere"'), "related id 'nowhere'")
+
+
+def test_missing_topic_coverage_is_reported(kb_copy: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    (kb_copy / "entries" / "02-the-operation.toml").unlink()
+    assert main(["--kb", str(kb_copy), "kb", "check"]) == 1
+    assert "topic 'procedure' has no entry" in capsys.readouterr().err
+
+
+def test_triage_rule_with_unknown_group_is_reported(kb_copy: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    path = kb_copy / "triage.toml"
+    path.write_text(path.read_text().replace('"@incision & @drainage"', '"@incision & @goo"'))
+    _check_says(kb_copy, capsys, path, _line_of(path, "@goo"), "unknown word group '@goo'")
+
+
+def test_export_json_lists_every_topic(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "export", "--json"]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert len({e["topic"] for e in entries}) == 44
+    for e in entries:
+        assert set(e) >= {"id", "topic", "questions", "answer", "source"}
+        assert len(e["answer"].split()) <= MAX_ANSWER_WORDS
+
+
+def test_ask_refuses_a_broken_knowledge_base_clearly(kb_copy: Path) -> None:
+    _break(kb_copy, 'topic = "sitting"', 'topic = "sofas"')
+    proc = subprocess.run([sys.executable, "-m", "assistant", "--kb", str(kb_copy), "ask",
+                           "hello"], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "unknown topic 'sofas'" in proc.stderr
+
+
+@pytest.mark.parametrize("module", sorted(
+    p.stem for p in (DEFAULT_ROOT.parent / "assistant" / "core").glob("*.py")
+    if p.stem != "__init__"))
+def test_core_never_imports_the_ui(module: str) -> None:
+    code = (f"import sys, assistant.core.{module}; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
