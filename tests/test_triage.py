@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -160,16 +158,6 @@ def test_a_sign_anywhere_in_any_text_is_routed(example: tuple[str, str, str], pr
 @given(st.text(max_size=300))
 def test_triage_never_raises_on_any_text(text: str) -> None:
     assert TRIAGER.triage(text).tier in RANK
-
-
-@settings(max_examples=30, deadline=None)
-@given(st.text(min_size=1, max_size=40))
-def test_ten_kilobytes_is_triaged_quickly(chunk: str) -> None:
-    text = (chunk * (10_000 // len(chunk) + 1))[:10_000]
-    start = time.perf_counter()
-    TRIAGER.triage(text)
-    # 50 ms is the bound; ten times the slack guards against runaway cost only.
-    assert time.perf_counter() - start < 0.5
 
 
 def test_words_are_the_same_for_typed_and_spoken_forms() -> None:
