@@ -19,9 +19,11 @@ fi
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "Installing system packages: ${missing[*]}"
-        apt-get update -q >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-            "${missing[@]}" >/dev/null
+        if ! { apt-get update -q >/dev/null &&
+               DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+                   "${missing[@]}" >/dev/null; }; then
+            echo "Note: could not install ${missing[*]}; speech stays off until they are."
+        fi
     else
         echo "Note: these system packages are missing: ${missing[*]}"
         echo "      Install them with: sudo apt-get install ${missing[*]}"
