@@ -107,8 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_ask(args)
         if args.command == "kb":
             return cmd_kb(args)
-        from .core.knowledge import load_knowledge as _load
-        kb = _load(args.kb)
+        kb = load_knowledge(args.kb)
         for group in dict.fromkeys(t.group for t in kb.topics):
             print(group)
             for t in kb.topics:

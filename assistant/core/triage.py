@@ -106,11 +106,11 @@ class Triager:
 
     def _compute_candidates(self, token: str) -> dict[str, int]:
         """Which rule words this token may stand for, and how sure we are."""
-        found = {w: STRONG for w in self.by_stem.get(stem(token), ())}
-        if token in self.by_stem.get(stem(token), ()) or len(token) < 3 or token[0].isdigit():
-            found[token] = STRONG
-            return found
+        same_stem = self.by_stem.get(stem(token), ())
+        found = {w: STRONG for w in same_stem}
         found[token] = STRONG
+        if token in same_stem or len(token) < 3 or token[0].isdigit():
+            return found
         is_word = token in self.real_words
         for w, dist, _ in process.extract(token, self.vocab, scorer=OSA.distance,
                                           score_cutoff=2, limit=None):
@@ -148,7 +148,7 @@ class Triager:
                                         " ".join(t for t in tokens[span[0]:span[1]] if t))
         for sign in self.kb.triage.signs:
             if sign.id not in hits:
-                found = self._match_numbers(sign.numbers, tokens, cands, where)
+                found = self._match_numbers(sign.numbers, tokens, cands)
                 if found is not None:
                     hits[sign.id] = SignHit(sign.id, sign.tier, sign.label, found)
         return self._verdict(list(hits.values()))
@@ -218,7 +218,7 @@ class Triager:
                         yield e, weak + wk, len(phrase) + c
 
     def _match_numbers(self, rules: tuple[NumberRule, ...], tokens: list[str],
-                       cands: list[dict[str, int]], where: dict[str, list[int]]) -> str | None:
+                       cands: list[dict[str, int]]) -> str | None:
         for i, token in enumerate(tokens):
             if not _NUMBER.match(token):
                 continue
