@@ -15,3 +15,4 @@ test:
 bench:
 	@scripts/setup.sh --test
 	.venv/bin/python bench/run.py
+	.venv/bin/python bench/speech.py

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from .core.answer import Assistant, Reply
 from .core.knowledge import KnowledgeError, check_knowledge, load_knowledge
+from .core.speech import NO_DEVICE, NO_ENGINE, Speaker, SpeechSettings
+from .core.speech_engine import EngineFailed, EngineMissing
+from .core.speech_text import for_the_ear
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +26,18 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer one question, or one per line from stdin")
     ask.add_argument("question", nargs="*", help="the question (omit to read stdin)")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+
+    speak = sub.add_parser("speak", help="read text aloud, or write it to a WAV file")
+    speak.add_argument("text", nargs="*", help="what to say (omit to read stdin)")
+    speak.add_argument("--rate", type=int, default=SpeechSettings.rate,
+                       help=f"words per minute (default {SpeechSettings.rate})")
+    speak.add_argument("--voice", help="a voice id from --list-voices")
+    speak.add_argument("--volume", type=float, default=SpeechSettings.volume,
+                       help="0.0 to 1.0 (default 1.0)")
+    speak.add_argument("--to", type=Path, metavar="FILE.wav", help="write a WAV, do not play")
+    speak.add_argument("--list-voices", action="store_true", help="list the voices and stop")
+    speak.add_argument("--show", action="store_true",
+                       help="print the sentences as they will be spoken, then stop")
 
     kb = sub.add_parser("kb", help="check or export the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
@@ -80,6 +95,58 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pronunciations(kb_root: Path | None) -> dict[str, str]:
+    kb, problems = check_knowledge(kb_root)
+    if kb is None:
+        sys.stderr.write("The knowledge base has problems; speaking without its "
+                         "pronunciation list. Run 'laminectomy-assistant kb check'.\n")
+        return {}
+    return kb.pronunciations
+
+
+def cmd_speak(args: argparse.Namespace) -> int:
+    text = " ".join(args.text) if args.text else sys.stdin.buffer.read().decode(
+        "utf-8", errors="replace")
+    say = _pronunciations(args.kb)
+    if args.show:
+        print("\n".join(for_the_ear(text, say)))
+        return 0
+    notices: list[str] = []
+
+    def notice(message: str) -> None:
+        notices.append(message)
+        sys.stderr.write(message + "\n")
+
+    settings = SpeechSettings(args.rate, args.volume, args.voice)
+    speaker = Speaker(settings, say, on_notice=notice)
+    try:
+        if args.list_voices:
+            for v in speaker.voices():
+                print(f"{v.id:<28} {v.name}" + (f"  ({', '.join(v.languages)})"
+                                                 if v.languages else ""))
+            return 0
+        if not for_the_ear(text, say):
+            sys.stderr.write("There is nothing to say: give some text or pipe it in.\n")
+            return 2
+        if args.to:
+            speaker.save(text, args.to)
+            return 0
+        speaker.speak(text)
+        speaker.wait()
+        return 1 if {NO_DEVICE, NO_ENGINE} & set(notices) else 0
+    except EngineMissing:
+        sys.stderr.write(NO_ENGINE + "\n")
+        return 1
+    except EngineFailed as exc:
+        sys.stderr.write(f"Speech failed: {exc}\n")
+        return 1
+    except OSError as exc:
+        sys.stderr.write(f"Could not write {args.to}: {exc.strerror}\n")
+        return 1
+    finally:
+        speaker.close()
+
+
 def cmd_kb(args: argparse.Namespace) -> int:
     kb, problems = check_knowledge(args.kb)
     if kb is None:
@@ -107,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_ask(args)
         if args.command == "kb":
             return cmd_kb(args)
+        if args.command == "speak":
+            return cmd_speak(args)
         kb = load_knowledge(args.kb)
         for group in dict.fromkeys(t.group for t in kb.topics):
             print(group)
