@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .core.answer import Assistant, Reply
+from .core.config import AppConfig
 from .core.knowledge import KnowledgeError, check_knowledge, load_knowledge
 from .core.speech import NO_DEVICE, NO_ENGINE, Speaker, SpeechSettings
 from .core.speech_engine import EngineFailed, EngineMissing
@@ -21,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Answers questions about lumbar laminectomy from one patient guide. "
                     "With no command, starts the app.")
     p.add_argument("--kb", type=Path, help="knowledge folder (default: the project's)")
+    p.add_argument("--no-speech", action="store_true", help="do not read answers aloud")
     sub = p.add_subparsers(dest="command")
 
     ask = sub.add_parser("ask", help="answer one question, or one per line from stdin")
@@ -167,6 +169,13 @@ def cmd_kb(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_app(args: argparse.Namespace) -> int:
+    from .ui.app import make_app  # Textual is imported only when the app runs
+
+    make_app(AppConfig(kb_root=args.kb, speech_enabled=not args.no_speech)).run()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -176,13 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_kb(args)
         if args.command == "speak":
             return cmd_speak(args)
-        kb = load_knowledge(args.kb)
-        for group in dict.fromkeys(t.group for t in kb.topics):
-            print(group)
-            for t in kb.topics:
-                if t.group == group:
-                    print(f"  - {t.title}")
-        return 0
+        return run_app(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

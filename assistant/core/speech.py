@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from .audio_out import AudioFormat, Output, Stream, find_output, read_wav, with_volume, write_wav
 from .speech_engine import EngineFailed, EngineMissing, EngineProcess, Voice
@@ -40,6 +41,21 @@ class SpeechSettings:
     def clamped(self) -> SpeechSettings:
         return replace(self, rate=max(MIN_RATE, min(MAX_RATE, int(self.rate))),
                        volume=max(0.0, min(1.0, float(self.volume))))
+
+
+class SpeechLayer(Protocol):
+    """What front ends use; `Speaker` is the real one, tests may record instead."""
+
+    settings: SpeechSettings
+    on_notice: Callable[[str], None] | None
+    on_speaking: Callable[[bool], None] | None
+
+    def speak(self, text: str | Sequence[str]) -> None: ...
+    def repeat(self) -> None: ...
+    def stop(self) -> None: ...
+    def slower(self) -> int: ...
+    def faster(self) -> int: ...
+    def close(self) -> None: ...
 
 
 class _Job:

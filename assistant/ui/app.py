@@ -1,0 +1,190 @@
+"""The Textual app: holds the assistant, the speech layer and the global keys."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from ..core.answer import Assistant, Reply
+from ..core.config import AppConfig
+from ..core.knowledge import KnowledgeError, load_knowledge
+from ..core.speech import Speaker, SpeechLayer
+from .screens.help import HelpScreen
+from .screens.main import MainScreen
+from .screens.topic_browser import TopicBrowser
+from .theme import HIGH_CONTRAST
+from .widgets.speech_controls import SpeechControls
+
+VOICE_NOT_READY = "Asking by voice is not available in this version yet; please type."
+
+
+class AssistantApp(App[None]):
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "Laminectomy assistant"
+    ENABLE_COMMAND_PALETTE = False      # one way to do things, shown on screen
+    BINDINGS = [
+        Binding("f1", "help", "Help", key_display="F1", tooltip="Every key, in plain words"),
+        Binding("f2", "browse_topics", "Topics", key_display="F2", tooltip="See every topic"),
+        Binding("f3", "dismiss_warning", "Hide warning", show=False),
+        Binding("f5", "read_aloud", "Read again", key_display="F5",
+                tooltip="Read the last answer aloud"),
+        Binding("escape", "stop_speaking", "Stop", key_display="Esc", tooltip="Stop reading aloud"),
+        Binding("f6", "slower", "Slower", show=False),
+        Binding("f7", "faster", "Faster", show=False),
+        Binding("f8", "toggle_auto_read", "Auto-read", show=False),
+        Binding("f9", "ask_by_voice", "Voice", key_display="F9", tooltip="Ask aloud"),
+        Binding("pageup", "scroll('page_up')", "Scroll up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Scroll down", show=False),
+        Binding("ctrl+q", "quit", "Quit", key_display="Ctrl+Q", priority=True),
+    ]
+
+    def __init__(self, config: AppConfig, speech: SpeechLayer | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.speech = speech
+        self.assistant: Assistant | None = None
+        self.auto_read = config.auto_read
+        self.last_reply: Reply | None = None
+        self.ready = asyncio.Event()
+
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = HIGH_CONTRAST.name
+        self.push_screen(MainScreen())
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        """Knowledge and speech start off the main thread: the screen is up at once."""
+        try:
+            kb = load_knowledge(self.config.kb_root)
+        except KnowledgeError as exc:
+            problems = "\n".join(str(p) for p in exc.problems[:5])
+            self.call_from_thread(self.notify, "The knowledge base has problems, so questions "
+                                  f"cannot be answered:\n{problems}", severity="error",
+                                  timeout=3600)
+            self.call_from_thread(self.ready.set)
+            return
+        assistant = Assistant(kb, self.config.emergency_number)
+        speech = self.speech
+        if speech is None and self.config.speech_enabled:
+            speech = Speaker(self.config.speech, kb.pronunciations)
+        if speech is not None:
+            speech.on_notice = lambda text: self._from_thread(
+                self.notify, text, severity="warning", timeout=10)
+            speech.on_speaking = lambda on: self._from_thread(self._speaking, on)
+        self.call_from_thread(self._loaded, assistant, speech)
+
+    def _loaded(self, assistant: Assistant, speech: SpeechLayer | None) -> None:
+        self.assistant, self.speech = assistant, speech
+        self.ready.set()
+
+    def _from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        if threading.get_ident() == self._thread_id:
+            callback(*args, **kwargs)
+            return
+        with contextlib.suppress(RuntimeError):     # the app is closing
+            self.call_from_thread(callback, *args, **kwargs)
+
+    def _speaking(self, on: bool) -> None:
+        self.controls.speaking = on
+
+    @property
+    def main(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    @property
+    def controls(self) -> SpeechControls:
+        return self.main.query_one(SpeechControls)
+
+    # ---- answering -------------------------------------------------------
+
+    async def ask(self, question: str) -> None:
+        await self.ready.wait()
+        if self.assistant is None:
+            self.notify("Questions cannot be answered until the knowledge base is fixed.",
+                        severity="error")
+            return
+        self.present(self.assistant.ask(question), asked=question)
+
+    def show_entry(self, entry_id: str) -> None:
+        if self.assistant is not None:
+            self.present(self.assistant.answer_entry(entry_id), asked=None)
+
+    def present(self, reply: Reply, asked: str | None) -> None:
+        """Show a reply, and read it: urgent advice first, and always."""
+        assert self.assistant is not None
+        tier = self.assistant.kb.triage.tiers.get(reply.triage)
+        self.main.show(reply, asked, tier.title if tier else "", self.config.emergency_number)
+        self.last_reply = reply
+        if self.speech is None:
+            return
+        if self.auto_read:
+            self.speech.speak(reply.spoken())
+        elif reply.spoken_advice:
+            self.speech.speak([reply.spoken_advice])
+        else:
+            self.speech.stop()
+
+    # ---- actions (keys and buttons) ------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen())
+
+    def action_browse_topics(self) -> None:
+        if self.assistant is None or isinstance(self.screen, TopicBrowser):
+            return
+        self.push_screen(TopicBrowser(self.assistant.kb),
+                         lambda chosen: self.show_entry(chosen) if chosen else None)
+
+    def action_dismiss_warning(self) -> None:
+        self.main.hide_warning()
+
+    def action_read_aloud(self) -> None:
+        if self.speech is not None and self.last_reply is not None:
+            self.speech.speak(self.last_reply.spoken())
+
+    def action_stop_speaking(self) -> None:
+        if self.speech is not None:
+            self.speech.stop()
+
+    def action_slower(self) -> None:
+        if self.speech is not None:
+            self.controls.rate = self.speech.slower()
+
+    def action_faster(self) -> None:
+        if self.speech is not None:
+            self.controls.rate = self.speech.faster()
+
+    def action_toggle_auto_read(self) -> None:
+        self.auto_read = not self.auto_read
+        self.controls.auto_read = self.auto_read
+        self.notify("Answers will be read aloud." if self.auto_read
+                    else "Answers will not be read aloud; press F5 to hear one.")
+
+    def action_ask_by_voice(self) -> None:
+        self.notify(VOICE_NOT_READY)
+
+    def action_scroll(self, where: str) -> None:
+        conversation = self.main.query_one("#conversation")
+        getattr(conversation, f"scroll_{where}")()
+
+    def on_unmount(self) -> None:
+        if self.speech is not None:
+            self.speech.close()
+
+
+def make_app(config: AppConfig | None = None, speech: SpeechLayer | None = None) -> AssistantApp:
+    """The one way to build the app: the CLI and the tests both use it."""
+    return AssistantApp(config or AppConfig(), speech)

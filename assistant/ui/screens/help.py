@@ -1,0 +1,58 @@
+"""Every key in plain words."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+KEYS = [
+    ("Enter", "Ask the question you typed"),
+    ("F1", "Show or hide this help"),
+    ("F2", "See every topic, and choose one"),
+    ("F3", "Hide the warning box (it stays in the conversation)"),
+    ("F5", "Read the last answer aloud again"),
+    ("Escape", "Stop reading aloud"),
+    ("F6 / F7", "Speak more slowly / more quickly"),
+    ("F8", "Read every answer aloud automatically: on or off"),
+    ("F9", "Ask your question aloud"),
+    ("Tab", "Move between the buttons; Enter presses one"),
+    ("Page Up/Down", "Scroll through earlier answers"),
+    ("Ctrl+Q", "Quit"),
+]
+
+NOTES = (
+    "Every button can also be clicked with the mouse.\n\n"
+    "If a warning box appears, please do what it says: call your surgical team, "
+    "or emergency services. Warnings are read aloud even when automatic reading "
+    "is off.\n\n"
+    "This assistant only repeats what your patient guide says. It does not know "
+    "your case; your surgical team does.\n\n"
+    "To make the text bigger, make your terminal's font bigger: in most terminals "
+    "press Ctrl and + (Cmd and + on a Mac)."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close", tooltip="Close help"),
+        Binding("f1", "close", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        width = max(len(k) for k, _ in KEYS) + 3
+        table = "\n".join(f"{key:<{width}}{what}" for key, what in KEYS)
+        with Vertical(id="help-box"):
+            with VerticalScroll(id="help-text"):
+                yield Static("Keys", classes="help-heading")
+                yield Static(table, markup=False)
+                yield Static(NOTES, markup=False, classes="help-notes")
+            yield Button("Close (Esc)", action="screen.close", compact=True, id="help-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-close", Button).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

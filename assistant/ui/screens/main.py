@@ -1,0 +1,87 @@
+"""The conversation: questions in, answers (and warnings) out."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static
+
+from ...core.answer import Reply
+from ..widgets.answer_block import AnswerBlock
+from ..widgets.question_input import QuestionInput
+from ..widgets.speech_controls import SpeechControls
+from ..widgets.urgent_banner import UrgentBanner
+
+if TYPE_CHECKING:
+    from ..app import AssistantApp
+
+TITLE = "Laminectomy questions, answered from your patient guide"
+WELCOME = (
+    "Hello. Ask me about your lumbar laminectomy: getting ready, the operation, "
+    "recovery week by week, everyday activities, physical therapy, pain, and "
+    "the warning signs to watch for.\n\n"
+    "For example: When can I drive again?  Is it normal to be sore?\n\n"
+    "Not sure what to ask? Press F2 to see every topic."
+)
+
+
+class MainScreen(Screen[None]):
+    """Coordinates the widgets; the app owns the assistant and the speech."""
+
+    @property
+    def owner(self) -> AssistantApp:
+        return cast("AssistantApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="title-bar"):
+            yield Static(TITLE, id="title")
+            yield Button("F2 Topics", action="app.browse_topics", compact=True,
+                         tooltip="See every topic the guide covers")
+            yield Button("F1 Help", action="app.help", compact=True,
+                         tooltip="Every key, in plain words")
+        yield UrgentBanner(id="banner")
+        with VerticalScroll(id="conversation", can_focus=False):
+            yield Static(WELCOME, id="welcome", markup=False)
+        yield SpeechControls(id="controls")
+        with Horizontal(id="ask-bar"):
+            yield QuestionInput()
+            yield Button("F9 Voice", id="voice", action="app.ask_by_voice", compact=True,
+                         tooltip="Ask your question aloud")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(QuestionInput).focus()
+
+    @on(Input.Submitted, "#question")
+    async def _asked(self, event: Input.Submitted) -> None:
+        event.stop()
+        question = event.value
+        if not question.strip():
+            return
+        event.input.clear()
+        await self.owner.ask(question)
+
+    @on(Input.Changed, "#question")
+    def _typing(self, event: Input.Changed) -> None:
+        if event.value:
+            self.owner.action_stop_speaking()
+
+    @on(AnswerBlock.EntryChosen)
+    def _link(self, event: AnswerBlock.EntryChosen) -> None:
+        event.stop()
+        self.owner.show_entry(event.entry_id)
+
+    def show(self, reply: Reply, asked: str | None, tier_title: str, number: str) -> None:
+        if reply.triage != "none":
+            self.query_one(UrgentBanner).show(reply, tier_title, number)
+        block = AnswerBlock(reply, asked)
+        conversation = self.query_one("#conversation", VerticalScroll)
+        conversation.mount(block)
+        self.call_after_refresh(conversation.scroll_to_widget, block, top=True, animate=False)
+
+    def hide_warning(self) -> None:
+        self.query_one(UrgentBanner).hide()

@@ -1,0 +1,210 @@
+"""Pilot tests: the real app, driven by keys and clicks."""
+
+from __future__ import annotations
+
+import pytest
+from textual.binding import Binding
+from textual.widgets import Button, Input, Static
+
+from assistant.core.answer import Assistant
+from assistant.core.config import AppConfig
+from assistant.core.speech import NO_DEVICE
+from assistant.ui.app import make_app
+from assistant.ui.screens.help import HelpScreen
+from assistant.ui.screens.topic_browser import TopicBrowser
+from assistant.ui.widgets.answer_block import AnswerBlock
+from assistant.ui.widgets.speech_controls import SpeechControls
+from assistant.ui.widgets.urgent_banner import UrgentBanner
+
+from .ui_support import ask, recording_app, started
+
+
+def blocks(app) -> list[AnswerBlock]:  # type: ignore[no-untyped-def]
+    return list(app.main.query(AnswerBlock))
+
+
+async def test_question_is_answered_and_read(assistant: Assistant) -> None:
+    app, speech = recording_app()
+    async with app.run_test() as pilot:
+        await started(pilot)
+        assert app.focused is app.main.query_one("#question")
+        await ask(pilot, "when can i drive again", typed=True)
+        [block] = blocks(app)
+        expected = assistant.ask("when can i drive again")
+        assert block.reply.entry == expected.entry == "driving"
+        text = str(block.query_one(".answer", Static).render())
+        assert "surgical team has cleared you" in text
+        assert speech.spoken == [expected.spoken()]
+        assert app.main.query_one("#question", Input).value == ""
+        assert not app.main.query_one(UrgentBanner).has_class("shown")
+
+
+async def test_red_flag_shows_banner_and_speaks_it_first(assistant: Assistant) -> None:
+    app, speech = recording_app()
+    async with app.run_test() as pilot:
+        await started(pilot)
+        await ask(pilot, "i have a fevr of 102 and when can i shower")
+        banner = app.main.query_one(UrgentBanner)
+        assert banner.has_class("shown") and banner.display
+        tier = assistant.kb.triage.tiers["urgent"]
+        assert str(banner.query_one("#banner-advice", Static).render()) == tier.advice
+        assert "Fever" in str(banner.query_one("#banner-signs", Static).render())
+        reply = assistant.ask("i have a fevr of 102 and when can i shower")
+        assert speech.spoken[-1][0] == reply.spoken_advice
+        await pilot.press("f3")
+        assert not banner.has_class("shown")
+        assert "Warning sign" in str(blocks(app)[0].query_one(".warning", Static).render())
+
+
+async def test_emergency_banner_names_the_emergency_number() -> None:
+    app, speech = recording_app(emergency_number="999")
+    async with app.run_test() as pilot:
+        await started(pilot)
+        await ask(pilot, "I cant control my bladder since this morning")
+        banner = app.main.query_one(UrgentBanner)
+        assert banner.has_class("emergency")
+        assert "CALL 999 NOW" in str(banner.query_one("#banner-title", Static).render())
+        assert "999" in speech.spoken[-1][0]
+
+
+async def test_banner_stays_until_dismissed() -> None:
+    app, _ = recording_app()
+    async with app.run_test() as pilot:
+        await started(pilot)
+        await ask(pilot, "my incision is leaking")
+        await ask(pilot, "when can i drive")
+        banner = app.main.query_one(UrgentBanner)
+        assert banner.has_class("shown")
+        await pilot.click("#banner-dismiss")
+        assert not banner.has_class("shown")
+
+
+async def test_escape_and_typing_stop_speech() -> None:
+    app, speech = recording_app()
+    async with app.run_test() as pilot:
+        await started(pilot)
+        await ask(pilot, "how long is recovery")
+        before = speech.stops
+        await pilot.press("escape")
+        assert speech.stops == before + 1
+        await pilot.press("w")
+        assert speech.stops == before + 2
+
+
+async def test_topic_browser_shows_and_reads_a_topic(assistant: Assistant) -> None:
+    app, speech = recording_app()
+    async with app.run_test() as pilot:
+        await started(pilot)
+        await pilot.press("f2")
+        assert isinstance(app.screen, TopicBrowser)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, TopicBrowser)
+        [block] = blocks(app)
+        first_group = assistant.kb.topics[0].group
+        second = [t for t in assistant.kb.topics if t.group == first_group][1]
+        assert block.reply.topic == second.id
+        assert speech.spoken[-1] == [block.reply.answer]
+
+
+async def test_topic_browser_closes_on_escape() -> None:
+    app, speech = recording_app()
+    async with app.run_test() as pilot:
+        await started(pilot)
+        await pilot.click("#title-bar Button")
+        assert isinstance(app.screen, TopicBrowser)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, TopicBrowser)
+        assert blocks(app) == [] and speech.stops == 0
+
+
+async def test_low_confidence_offers_choosable_alternatives(assistant: Assistant) -> None:
+    question = "is the hospital food good"
+    expected = assistant.ask(question)
+    assert expected.kind == "unknown" and expected.alternatives      # the premise
+    app, speech = recording_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await started(pilot)
+        await ask(pilot, question)
+        [block] = blocks(app)
+        assert "care team" in str(block.query_one(".answer", Static).render()) or \
+            "surgical team" in str(block.query_one(".answer", Static).render())
+        links = list(block.query("Button.link").results(Button))
+        assert [b.name for b in links] == [a.entry for a in expected.alternatives]
+        await pilot.click(links[0])
+        await pilot.pause()
+        chosen = blocks(app)[-1]
+        assert chosen.reply.entry == expected.alternatives[0].entry
+        assert speech.spoken[-1] == [chosen.reply.answer]
+
+
+async def test_related_links_are_keyboard_reachable() -> None:
+    app, _ = recording_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await started(pilot)
+        await ask(pilot, "when can i drive again")
+        link = blocks(app)[0].query("Button.link").first(Button)
+        link.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert blocks(app)[-1].reply.entry == link.name
+
+
+@pytest.mark.parametrize("keys", [["enter"], ["space", "space", "enter"]])
+async def test_empty_enter_does_nothing_harmful(keys: list[str]) -> None:
+    app, speech = recording_app()
+    async with app.run_test() as pilot:
+        await started(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert blocks(app) == [] and speech.spoken == []
+        assert app.focused is app.main.query_one("#question")
+
+
+async def test_speech_keys_change_rate_and_auto_read() -> None:
+    app, speech = recording_app()
+    async with app.run_test() as pilot:
+        await started(pilot)
+        controls = app.main.query_one(SpeechControls)
+        await pilot.press("f6")
+        assert controls.rate == speech.settings.rate == 130
+        await pilot.press("f7", "f7")
+        assert controls.rate == 160
+        await pilot.press("f8")
+        assert not app.auto_read
+        await ask(pilot, "when can i drive")
+        assert speech.spoken == []                     # auto-read is off
+        await ask(pilot, "I have a fever")
+        assert len(speech.spoken) == 1 and "warning sign" in speech.spoken[0][0].lower()
+        await pilot.press("f5")
+        assert speech.spoken[-1][-1] == blocks(app)[-1].reply.answer
+
+
+async def test_help_lists_every_key() -> None:
+    app, _ = recording_app()
+    async with app.run_test() as pilot:
+        await started(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        names = {"escape": "Escape", "pageup": "Page Up", "pagedown": "Page Up/Down",
+                 "ctrl+q": "Ctrl+Q"}
+        for binding in app.BINDINGS:
+            assert isinstance(binding, Binding)
+            assert names.get(binding.key, binding.key.upper()) in text, binding.key
+        await pilot.press("f1")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_a_speech_engine_without_sound_device_is_a_notice() -> None:
+    """The real speech layer on this machine (no sound card): a notice, then text."""
+    app = make_app(AppConfig())
+    async with app.run_test(notifications=True) as pilot:
+        await started(pilot)
+        await ask(pilot, "when can i drive")
+        for _ in range(100):
+            if any(NO_DEVICE in n.message for n in app._notifications):
+                break
+            await pilot.pause(0.05)
+        assert any(NO_DEVICE in n.message for n in app._notifications)
+        assert blocks(app)[0].reply.entry == "driving"
