@@ -16,3 +16,4 @@ bench:
 	@scripts/setup.sh --test
 	.venv/bin/python bench/run.py
 	.venv/bin/python bench/speech.py
+	.venv/bin/python bench/startup.py

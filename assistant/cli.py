@@ -7,13 +7,14 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .core.answer import Assistant, Reply
-from .core.config import AppConfig
-from .core.knowledge import KnowledgeError, check_knowledge, load_knowledge
-from .core.speech import NO_DEVICE, NO_ENGINE, Speaker, SpeechSettings
-from .core.speech_engine import EngineFailed, EngineMissing
-from .core.speech_text import for_the_ear
+from .core.config import AppConfig, SpeechSettings
+
+# Each command imports what it needs, so that the app's first screen does not
+# wait for modules only `ask` or `speak` use.
+if TYPE_CHECKING:
+    from .core.answer import Assistant, Reply
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _assistant(kb_root: Path | None) -> Assistant:
+    from .core.answer import Assistant
+    from .core.knowledge import KnowledgeError, load_knowledge
+
     try:
         return Assistant(load_knowledge(kb_root))
     except KnowledgeError as exc:
@@ -98,6 +102,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _pronunciations(kb_root: Path | None) -> dict[str, str]:
+    from .core.knowledge import check_knowledge
+
     kb, problems = check_knowledge(kb_root)
     if kb is None:
         sys.stderr.write("The knowledge base has problems; speaking without its "
@@ -107,6 +113,10 @@ def _pronunciations(kb_root: Path | None) -> dict[str, str]:
 
 
 def cmd_speak(args: argparse.Namespace) -> int:
+    from .core.speech import NO_DEVICE, NO_ENGINE, Speaker
+    from .core.speech_engine import EngineFailed, EngineMissing
+    from .core.speech_text import for_the_ear
+
     text = " ".join(args.text) if args.text else sys.stdin.buffer.read().decode(
         "utf-8", errors="replace")
     say = _pronunciations(args.kb)
@@ -150,6 +160,8 @@ def cmd_speak(args: argparse.Namespace) -> int:
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
+    from .core.knowledge import check_knowledge
+
     kb, problems = check_knowledge(args.kb)
     if kb is None:
         print(f"{len(problems)} problem(s) in the knowledge base:", file=sys.stderr)

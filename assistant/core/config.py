@@ -1,12 +1,24 @@
 """What a front end needs to start: plain data, filled in by the command line
-(and later by the settings file), used by `make_app()` and the tests."""
+(and later by the settings file), used by `make_app()` and the tests. Kept
+free of heavy imports: the app imports it before its first screen."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .speech import SpeechSettings
+MIN_RATE, MAX_RATE, RATE_STEP = 80, 260, 15
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    rate: int = 145                # words per minute; engines default to 200
+    volume: float = 1.0
+    voice: str | None = None
+
+    def clamped(self) -> SpeechSettings:
+        return replace(self, rate=max(MIN_RATE, min(MAX_RATE, int(self.rate))),
+                       volume=max(0.0, min(1.0, float(self.volume))))
 
 
 @dataclass(frozen=True)

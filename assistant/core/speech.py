@@ -15,32 +15,20 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from .audio_out import AudioFormat, Output, Stream, find_output, read_wav, with_volume, write_wav
+from .config import RATE_STEP, SpeechSettings
 from .speech_engine import EngineFailed, EngineMissing, EngineProcess, Voice
 from .speech_text import for_the_ear
-
-MIN_RATE, MAX_RATE, RATE_STEP = 80, 260, 15
 
 NO_DEVICE = "Speech is off: no sound device found. Answers are still shown on screen."
 NO_ENGINE = ("Speech is off: the speech engine is missing"
              + ("; please install espeak-ng" if sys.platform.startswith("linux") else "")
              + ". Answers are still shown on screen.")
 ENGINE_TROUBLE = "Speech stopped working for a moment; the answer is on screen."
-
-
-@dataclass(frozen=True)
-class SpeechSettings:
-    rate: int = 145                # words per minute; engines default to 200
-    volume: float = 1.0
-    voice: str | None = None
-
-    def clamped(self) -> SpeechSettings:
-        return replace(self, rate=max(MIN_RATE, min(MAX_RATE, int(self.rate))),
-                       volume=max(0.0, min(1.0, float(self.volume))))
 
 
 class SpeechLayer(Protocol):

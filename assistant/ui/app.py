@@ -7,21 +7,20 @@ import contextlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from ..core.answer import Assistant, Reply
 from ..core.config import AppConfig
-from ..core.knowledge import KnowledgeError, load_knowledge
-from ..core.speech import Speaker, SpeechLayer
-from .screens.help import HelpScreen
 from .screens.main import MainScreen
-from .screens.topic_browser import TopicBrowser
 from .theme import HIGH_CONTRAST
 from .widgets.speech_controls import SpeechControls
+
+if TYPE_CHECKING:
+    from ..core.answer import Assistant, Reply
+    from ..core.speech import SpeechLayer
 
 VOICE_NOT_READY = "Asking by voice is not available in this version yet; please type."
 
@@ -54,16 +53,23 @@ class AssistantApp(App[None]):
         self.auto_read = config.auto_read
         self.last_reply: Reply | None = None
         self.ready = asyncio.Event()
-
-    def on_mount(self) -> None:
+        # Set before the first stylesheet pass: switching later parses all CSS twice.
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name
-        self.push_screen(MainScreen())
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen()
+
+    def on_ready(self) -> None:
         self._load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
-        """Knowledge and speech start off the main thread: the screen is up at once."""
+        """Knowledge and speech start after the first frame, off the main thread."""
+        from ..core.answer import Assistant
+        from ..core.knowledge import KnowledgeError, load_knowledge
+        from ..core.speech import Speaker
+
         try:
             kb = load_knowledge(self.config.kb_root)
         except KnowledgeError as exc:
@@ -137,12 +143,16 @@ class AssistantApp(App[None]):
     # ---- actions (keys and buttons) ------------------------------------------
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen  # imported when first needed: faster start
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
         else:
             self.push_screen(HelpScreen())
 
     def action_browse_topics(self) -> None:
+        from .screens.topic_browser import TopicBrowser
+
         if self.assistant is None or isinstance(self.screen, TopicBrowser):
             return
         self.push_screen(TopicBrowser(self.assistant.kb),

@@ -52,7 +52,7 @@ class HelpScreen(ModalScreen[None]):
             yield Button("Close (Esc)", action="screen.close", compact=True, id="help-close")
 
     def on_mount(self) -> None:
-        self.query_one("#help-close", Button).focus()
+        self.query_one("#help-text").focus()        # arrows and Page Down scroll it
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -10,13 +10,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from ...core.answer import Reply
 from ..widgets.answer_block import AnswerBlock
 from ..widgets.question_input import QuestionInput
 from ..widgets.speech_controls import SpeechControls
 from ..widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
+    from ...core.answer import Reply
     from ..app import AssistantApp
 
 TITLE = "Laminectomy questions, answered from your patient guide"
@@ -85,3 +85,8 @@ class MainScreen(Screen[None]):
 
     def hide_warning(self) -> None:
         self.query_one(UrgentBanner).hide()
+        blocks = self.query(AnswerBlock)
+        if blocks:                     # the room the banner leaves must not scroll it away
+            conversation = self.query_one("#conversation", VerticalScroll)
+            self.call_after_refresh(conversation.scroll_to_widget, blocks.last(), top=True,
+                                    animate=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core.knowledge import KnowledgeBase
+if TYPE_CHECKING:
+    from ...core.knowledge import KnowledgeBase
 
 
 class TopicBrowser(ModalScreen[str | None]):

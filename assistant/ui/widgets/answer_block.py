@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -9,7 +11,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from ...core.answer import Alternative, Reply
+if TYPE_CHECKING:
+    from ...core.answer import Alternative, Reply
 
 
 class AnswerBlock(Vertical):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Button, Static
 
-from ...core.answer import Reply
+if TYPE_CHECKING:
+    from ...core.answer import Reply
+
 
 
 class UrgentBanner(Vertical):
@@ -16,7 +20,8 @@ class UrgentBanner(Vertical):
 
     tier: reactive[str] = reactive("none")
 
-    def compose(self) -> ComposeResult:
+    def _parts(self) -> ComposeResult:
+        """Mounted on first use: most sessions never need them, and start-up is faster."""
         yield Static(id="banner-title")
         yield Static(id="banner-advice")
         yield Static(id="banner-signs")
@@ -25,6 +30,8 @@ class UrgentBanner(Vertical):
                      tooltip="Hide this warning; it stays in the conversation below")
 
     def show(self, reply: Reply, title: str, emergency_number: str) -> None:
+        if not self.children:
+            self.mount_all(list(self._parts()))
         heading = f"!! {title.upper()} !!"
         if reply.triage == "emergency":
             heading = f"!! {title.upper()}: CALL {emergency_number} NOW !!"
