@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import array
 import contextlib
+import itertools
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import wave
 from dataclasses import dataclass
@@ -120,11 +120,12 @@ class FileStream:
         self.cmd, self.fmt, self.folder = cmd, fmt, folder
         self.proc: subprocess.Popen[bytes] | None = None
         self.killed = False
+        self.names = itertools.count()
 
     def write(self, frames: bytes) -> bool:
         if not self._wait() or self.killed:
             return False
-        path = Path(tempfile.mktemp(suffix=".wav", dir=self.folder))
+        path = self.folder / f"play-{next(self.names)}.wav"
         write_wav(path, self.fmt, frames)
         self.proc = _start([*self.cmd, str(path)])
         return True

@@ -10,6 +10,7 @@ answer stays on screen.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sys
 import tempfile
@@ -66,6 +67,7 @@ class Speaker:
         self.on_speaking = on_speaking
         self.engine = EngineProcess(self.settings.voice, self.settings.rate)
         self.folder = Path(tempfile.mkdtemp(prefix="laminectomy-speech-"))
+        self._names = itertools.count()
         self._told: set[str] = set()
         self._output: Output | None = None
         self._lock = threading.Lock()
@@ -196,7 +198,7 @@ class Speaker:
 
     def _synthesize(self, sentence: str) -> tuple[AudioFormat, bytes]:
         """One sentence as frames; a dead, hung or wrong-rate engine is replaced once."""
-        path = Path(tempfile.mktemp(suffix=".wav", dir=self.folder))
+        path = self.folder / f"{next(self._names)}.wav"      # the folder is ours alone
         try:
             for attempt in range(2):
                 try:

@@ -154,7 +154,8 @@ def serve(voice: str | None, rate: int | None) -> None:
     try:
         child = _Child(voice)
         if rate:                                # measured now, not on the first answer
-            child.use_rate(rate, Path(tempfile.mkdtemp()) / "calibration.wav")
+            with tempfile.TemporaryDirectory(prefix="laminectomy-engine-") as scratch:
+                child.use_rate(rate, Path(scratch) / "calibration.wav")
     except Exception as exc:                    # no pyttsx3, no libespeak, no driver
         reply({"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return
