@@ -14,7 +14,7 @@ from .core.config import AppConfig, SpeechSettings
 # Each command imports what it needs, so that the app's first screen does not
 # wait for modules only `ask` or `speak` use.
 if TYPE_CHECKING:
-    from .core.answer import Assistant, Reply
+    from .core.answer import Assistant
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
                     "With no command, starts the app.")
     p.add_argument("--kb", type=Path, help="knowledge folder (default: the project's)")
     p.add_argument("--no-speech", action="store_true", help="do not read answers aloud")
+    p.add_argument("--plain", action="store_true",
+                   help="a plain prompt-and-answer loop, no screen drawing (for screen "
+                        "readers; chosen by itself when input or output is not a terminal)")
     sub = p.add_subparsers(dest="command")
 
     ask = sub.add_parser("ask", help="answer one question, or one per line from stdin")
@@ -64,22 +67,6 @@ def _assistant(kb_root: Path | None) -> Assistant:
         raise SystemExit(1) from None
 
 
-def format_reply(reply: Reply) -> str:
-    """A reply as plain text, urgent advice first."""
-    lines: list[str] = []
-    if reply.triage != "none":
-        lines.append(f"!!! {reply.triage.upper()}: {reply.advice}")
-        lines += [f"    Recognised: {s.label}" for s in reply.signs]
-        lines.append("")
-    lines.append(reply.answer)
-    if reply.section:
-        lines.append(f"(From the guide, section: {reply.section})")
-    if reply.alternatives:
-        label = "Did you mean" if reply.kind == "unknown" else "Also see"
-        lines.append(f"{label}: " + "; ".join(a.title for a in reply.alternatives))
-    return "\n".join(lines)
-
-
 def _read_lines(stream: Iterable[bytes]) -> Iterable[str]:
     for raw in stream:
         yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
@@ -89,14 +76,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant(args.kb)
     if args.question:
         reply = assistant.ask(" ".join(args.question))
-        print(json.dumps(reply.to_json()) if args.json else format_reply(reply))
+        print(json.dumps(reply.to_json()) if args.json else reply.as_text())
         return 0
     for line in _read_lines(sys.stdin.buffer):
         reply = assistant.ask(line)
         if args.json:
             sys.stdout.write(json.dumps(reply.to_json()) + "\n")
         else:
-            sys.stdout.write(format_reply(reply) + "\n\n")
+            sys.stdout.write(reply.as_text() + "\n\n")
         sys.stdout.flush()
     return 0
 
@@ -182,9 +169,18 @@ def cmd_kb(args: argparse.Namespace) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    config = AppConfig(kb_root=args.kb, speech_enabled=not args.no_speech)
+    if args.plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from .core.knowledge import KnowledgeError
+        from .plain import run_plain
+
+        try:
+            return run_plain(config)
+        except KnowledgeError:
+            _assistant(args.kb)          # says what is wrong with the knowledge base, exits 1
     from .ui.app import make_app  # Textual is imported only when the app runs
 
-    make_app(AppConfig(kb_root=args.kb, speech_enabled=not args.no_speech)).run()
+    make_app(config).run()
     return 0
 
 

@@ -65,6 +65,21 @@ class Reply:
                              for a in self.alternatives],
         }
 
+    def as_text(self) -> str:
+        """The reply as plain lines, urgent advice first (command line, plain mode)."""
+        lines: list[str] = []
+        if self.triage != "none":
+            lines.append(f"!!! {self.triage.upper()}: {self.advice}")
+            lines += [f"    Recognised: {s.label}" for s in self.signs]
+            lines.append("")
+        lines.append(self.answer)
+        if self.section:
+            lines.append(f"(From the guide, section: {self.section})")
+        if self.alternatives:
+            label = "Did you mean" if self.kind == "unknown" else "Also see"
+            lines.append(f"{label}: " + "; ".join(a.title for a in self.alternatives))
+        return "\n".join(lines)
+
     def spoken(self) -> list[str]:
         """What to read aloud, urgent advice first."""
         parts = [self.spoken_advice] if self.spoken_advice else []

@@ -1,0 +1,127 @@
+"""Plain line mode: a prompt, an answer, no screen drawing.
+
+For screen readers, braille displays, very old terminals and pipes: every
+line written is a whole line, in reading order, urgent advice first. It uses
+the same `Assistant.ask` and the same speech as the app.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import threading
+from collections.abc import Iterable
+from typing import TextIO
+
+from .core.answer import Assistant, Reply
+from .core.config import AppConfig
+from .core.speech import Speaker, SpeechLayer
+
+COMMANDS = {
+    "repeat": "read the last answer again",
+    "stop": "stop reading aloud",
+    "slower": "speak more slowly",
+    "faster": "speak more quickly",
+    "topics": "list every topic; then type a topic's number to read it",
+    "help": "show these commands",
+    "quit": "leave (Ctrl+D works too)",
+}
+INTRO = ("Laminectomy assistant. Type a question and press Enter. "
+         "Type 'help' for the commands.")
+
+
+class PlainSession:
+    def __init__(self, assistant: Assistant, out: TextIO, speech: SpeechLayer | None,
+                 auto_read: bool = True) -> None:
+        self.assistant, self.out, self.speech, self.auto_read = assistant, out, speech, auto_read
+        self.last: Reply | None = None
+        self.numbered: list[str] = []            # entry ids of the last topic list
+        self._lock = threading.Lock()
+        if speech is not None:
+            speech.on_notice = lambda text: self.say(f"Note: {text}")
+
+    def say(self, text: str) -> None:
+        with self._lock:                          # speech notices come from another thread
+            self.out.write(text + "\n")
+            self.out.flush()
+
+    def run(self, lines: Iterable[str]) -> None:
+        self.say(INTRO)
+        for line in lines:
+            if not self.handle(line.strip()):
+                break
+
+    def handle(self, line: str) -> bool:
+        """False when the user asked to leave."""
+        word = line.lower()
+        if word in ("quit", "exit", "bye"):
+            self.say("Goodbye. Take care.")
+            return False
+        if word == "help":
+            self.say("\n".join(f"  {name:<8} {what}" for name, what in COMMANDS.items()))
+        elif word == "topics":
+            self._topics()
+        elif word.isdigit() and self.numbered and 1 <= int(word) <= len(self.numbered):
+            self._show(self.assistant.answer_entry(self.numbered[int(word) - 1]))
+        elif word in ("repeat", "stop", "slower", "faster"):
+            self._speech_command(word)
+        elif line:
+            self._show(self.assistant.ask(line))
+        return True
+
+    def _show(self, reply: Reply) -> None:
+        self.last = reply
+        self.say(reply.as_text() + "\n")
+        if self.speech is not None:
+            if self.auto_read:
+                self.speech.speak(reply.spoken())
+            elif reply.spoken_advice:
+                self.speech.speak([reply.spoken_advice])
+
+    def _topics(self) -> None:
+        kb = self.assistant.kb
+        self.numbered = []
+        lines: list[str] = []
+        for group in dict.fromkeys(t.group for t in kb.topics):
+            lines.append(group)
+            for topic in (t for t in kb.topics if t.group == group):
+                entries = kb.entries_for(topic.id)
+                if entries:
+                    self.numbered.append(entries[0].id)
+                    lines.append(f"  {len(self.numbered)}. {topic.title}")
+        self.say("\n".join(lines) + "\nType a number to read that topic.")
+
+    def _speech_command(self, word: str) -> None:
+        if word == "repeat":
+            if self.last is None:
+                self.say("There is no answer to repeat yet.")
+            else:
+                self.say(self.last.as_text() + "\n")
+                if self.speech is not None:
+                    self.speech.speak(self.last.spoken())
+            return
+        if self.speech is None:
+            self.say("Speech is off.")
+        elif word == "stop":
+            self.speech.stop()
+        else:
+            rate = self.speech.slower() if word == "slower" else self.speech.faster()
+            self.say(f"Speed is now {rate} words a minute.")
+
+
+def run_plain(config: AppConfig, stdin: TextIO | None = None, out: TextIO = sys.stdout) -> int:
+    from .core.knowledge import load_knowledge
+
+    if stdin is None:              # bytes that are not UTF-8 become "?" rather than a crash
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+
+    kb = load_knowledge(config.kb_root)
+    speech = Speaker(config.speech, kb.pronunciations) if config.speech_enabled else None
+    session = PlainSession(Assistant(kb, config.emergency_number), out, speech,
+                           config.auto_read)
+    try:
+        session.run(stdin)
+    finally:
+        if speech is not None:
+            speech.close()
+    return 0
