@@ -74,6 +74,16 @@ def _start(cmd: list[str], stdin: int | None = None) -> subprocess.Popen[bytes]:
                             stderr=subprocess.DEVNULL, start_new_session=True)
 
 
+def _wait_unless(proc: subprocess.Popen[bytes], cancelled: threading.Event) -> bool | None:
+    """The player's success once it ends, or None if cancelled first."""
+    while not cancelled.is_set():
+        try:
+            return proc.wait(timeout=0.02) == 0
+        except subprocess.TimeoutExpired:
+            continue
+    return None
+
+
 class Stream(Protocol):
     def write(self, frames: bytes) -> bool: ...
     def drain(self, cancelled: threading.Event) -> bool: ...
@@ -101,13 +111,10 @@ class PipeStream:
         with contextlib.suppress(BrokenPipeError, OSError):
             assert self.proc.stdin
             self.proc.stdin.close()
-        while not cancelled.is_set():
-            try:
-                return self.proc.wait(timeout=0.02) == 0
-            except subprocess.TimeoutExpired:
-                continue
-        self.kill()
-        return True
+        finished = _wait_unless(self.proc, cancelled)
+        if finished is None:
+            self.kill()
+        return finished is not False
 
     def kill(self) -> None:
         _kill(self.proc)
@@ -134,13 +141,10 @@ class FileStream:
         return self.proc is None or self.proc.wait() == 0
 
     def drain(self, cancelled: threading.Event) -> bool:
-        while self.proc and not cancelled.is_set():
-            try:
-                return self.proc.wait(timeout=0.02) == 0
-            except subprocess.TimeoutExpired:
-                continue
-        self.kill()
-        return True
+        finished = _wait_unless(self.proc, cancelled) if self.proc else None
+        if finished is None:
+            self.kill()
+        return finished is not False
 
     def kill(self) -> None:
         self.killed = True
