@@ -87,7 +87,13 @@ class Speaker:
     def speak(self, text: str | Sequence[str]) -> None:
         """Stop whatever is playing and read `text` (or these parts, in order)."""
         parts = [text] if isinstance(text, str) else list(text)
-        sentences = [s for part in parts for s in for_the_ear(part, self.pronunciations)]
+        self._queue([s for part in parts for s in for_the_ear(part, self.pronunciations)])
+
+    def repeat(self) -> None:
+        """The last text again, as already prepared for the ear."""
+        self._queue(self._last)
+
+    def _queue(self, sentences: list[str]) -> None:
         with self._lock:
             self._cancel_current()
             self._last = sentences
@@ -95,12 +101,6 @@ class Speaker:
                 self._pending = _Job(sentences)
                 self._idle.clear()
                 self._wake.notify()
-
-    def repeat(self) -> None:
-        with self._lock:
-            last = list(self._last)
-        if last:
-            self.speak(last)
 
     def stop(self) -> None:
         with self._lock:
