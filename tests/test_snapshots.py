@@ -3,6 +3,8 @@ looking at the SVGs in tests/__snapshots__)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -15,42 +17,32 @@ def frozen_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "cursor_blink", False)
 
 
+def after(question: str = "", *keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """Once loaded, ask `question` (if any), then press `keys`."""
+    async def run_before(pilot: Pilot[None]) -> None:
+        await started(pilot)
+        if question:
+            await ask(pilot, question)
+        await pilot.press(*keys)
+
+    return run_before
+
+
 def test_start_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    app, _ = recording_app()
-    assert snap_compare(app, run_before=started)
+    assert snap_compare(recording_app()[0], run_before=after())
 
 
 def test_an_answer(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot: Pilot[None]) -> None:
-        await started(pilot)
-        await ask(pilot, "when can i drive again")
-
-    app, _ = recording_app()
-    assert snap_compare(app, run_before=run_before)
+    assert snap_compare(recording_app()[0], run_before=after("when can i drive again"))
 
 
 def test_urgent_banner(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot: Pilot[None]) -> None:
-        await started(pilot)
-        await ask(pilot, "my incision is red and oozing")
-
-    app, _ = recording_app()
-    assert snap_compare(app, run_before=run_before)
+    assert snap_compare(recording_app()[0], run_before=after("my incision is red and oozing"))
 
 
 def test_topic_browser(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot: Pilot[None]) -> None:
-        await started(pilot)
-        await pilot.press("f2")
-
-    app, _ = recording_app()
-    assert snap_compare(app, run_before=run_before)
+    assert snap_compare(recording_app()[0], run_before=after("", "f2"))
 
 
 def test_help(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot: Pilot[None]) -> None:
-        await started(pilot)
-        await pilot.press("f1")
-
-    app, _ = recording_app()
-    assert snap_compare(app, run_before=run_before)
+    assert snap_compare(recording_app()[0], run_before=after("", "f1"))
