@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,15 +52,58 @@ def _parser() -> argparse.ArgumentParser:
     export = kb_sub.add_parser("export", help="print every entry")
     export.add_argument("--json", action="store_true", required=True,
                         help="as JSON (the only format for now)")
+
+    settings = sub.add_parser("settings", help="show or change your settings")
+    settings_sub = settings.add_subparsers(dest="settings_command")
+    settings_sub.add_parser("show", help="every setting and where the file is (the default)")
+    set_ = settings_sub.add_parser("set", help="change one setting, for example: set rate 160")
+    set_.add_argument("key")
+    set_.add_argument("value")
+    settings_sub.add_parser("reset", help="go back to the default settings")
+    settings_sub.add_parser("path", help="print where the settings file is")
+
+    history = sub.add_parser("history", help="your past questions: export or clear them")
+    history_sub = history.add_subparsers(dest="history_command", required=True)
+    export_h = history_sub.add_parser(
+        "export", help="a printable page of questions and answers, warning signs first")
+    export_h.add_argument("--since", type=_date, metavar="YYYY-MM-DD",
+                          help="only questions from this day on")
+    export_h.add_argument("--out", type=Path, metavar="FILE",
+                          help="write here (.md for Markdown) instead of to the screen")
+    export_h.add_argument("--markdown", action="store_true", help="Markdown even on screen")
+    clear = history_sub.add_parser("clear", help="delete every saved question")
+    clear.add_argument("--yes", action="store_true", help="do not ask to confirm")
+    history_sub.add_parser("path", help="print where the history is kept")
+
+    report = sub.add_parser("report", help="reports for the care team")
+    report_sub = report.add_subparsers(dest="report_command", required=True)
+    report_sub.add_parser("unanswered", help="questions the assistant could not answer, "
+                                             "grouped, most frequent first")
     return p
+
+
+def _date(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it as year-month-day, like 2026-11-23") from None
+
+
+def _note(text: str) -> None:
+    sys.stderr.write(f"Note: {text}\n")
 
 
 def _assistant(kb_root: Path | None) -> Assistant:
     from .core.answer import Assistant
     from .core.knowledge import KnowledgeError, load_knowledge
+    from .core.settings import load_settings
 
+    settings = load_settings()
+    for problem in settings.problems:
+        _note(problem)
     try:
-        return Assistant(load_knowledge(kb_root))
+        return Assistant(load_knowledge(kb_root), settings.settings.emergency_number)
     except KnowledgeError as exc:
         sys.stderr.write("The knowledge base has problems, so the assistant cannot start:\n")
         sys.stderr.write("".join(f"  {p}\n" for p in exc.problems))
@@ -168,8 +212,100 @@ def cmd_kb(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    from dataclasses import asdict, replace
+
+    from .core.settings import HELP, BadValue, Settings, check_value, load_settings, save_settings
+
+    loaded = load_settings()
+    command = args.settings_command or "show"
+    if command == "path":
+        print(loaded.path)
+        return 0
+    if command in ("set", "reset"):
+        if command == "reset":
+            new = Settings()
+        else:
+            key = args.key.replace("-", "_").lower()
+            try:
+                new = replace(loaded.settings, **{key: check_value(key, args.value)})
+            except BadValue as exc:
+                sys.stderr.write(f"Not changed: '{args.key}' {exc}.\n"
+                                 if key in HELP else f"Not changed: {exc}.\n")
+                return 2
+        print(save_settings(new).message())
+        loaded = load_settings()
+    for problem in loaded.problems:
+        _note(problem)
+    print(f"Settings file: {loaded.path}" + ("" if loaded.exists else " (not created yet)"))
+    for key, value in asdict(loaded.settings).items():
+        print(f"  {key:<17} = {value!r:<22} {HELP[key]}")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from .core.history import History, clear_history, history_path
+
+    path = history_path()
+    if args.history_command == "path":
+        print(path)
+        return 0
+    if args.history_command == "clear":
+        if not args.yes:
+            if not sys.stdin.isatty():
+                sys.stderr.write("Nothing deleted: add --yes to delete every saved question.\n")
+                return 2
+            try:
+                answer = input(f"Delete every saved question in {path.parent}? Type yes: ")
+            except EOFError:
+                answer = ""
+            if answer.strip().lower() != "yes":
+                print("Nothing deleted.")
+                return 1
+        removed = clear_history(path)
+        print(f"Deleted {len(removed)} file(s); no questions are saved now." if removed
+              else "There was no saved history.")
+        return 0
+    from .core.transcript import render_markdown, render_text
+
+    history = History(path, on_notice=_note)
+    records = history.records(since=args.since)
+    history.close()
+    markdown = args.markdown or (args.out is not None and args.out.suffix.lower() == ".md")
+    page = (render_markdown if markdown else render_text)(records, since=args.since)
+    if args.out is None:
+        sys.stdout.write(page)
+        return 0
+    try:
+        args.out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        sys.stderr.write(f"Could not write {args.out}: {exc.strerror}\n")
+        return 1
+    print(f"Wrote {len(records)} question(s) to {args.out}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .core.history import History
+    from .core.report import group_unanswered, render_report
+
+    history = History(on_notice=_note)
+    sys.stdout.write(render_report(group_unanswered(history.records())))
+    history.close()
+    return 0
+
+
+def app_config(args: argparse.Namespace) -> AppConfig:
+    """The settings file, then what the command line says on top of it."""
+    from .core.settings import load_settings
+
+    loaded = load_settings()
+    return loaded.settings.app_config(kb_root=args.kb, speech_enabled=not args.no_speech,
+                                      notices=loaded.problems)
+
+
 def run_app(args: argparse.Namespace) -> int:
-    config = AppConfig(kb_root=args.kb, speech_enabled=not args.no_speech)
+    config = app_config(args)
     if args.plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
         from .core.knowledge import KnowledgeError
         from .plain import run_plain
@@ -193,6 +329,12 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_kb(args)
         if args.command == "speak":
             return cmd_speak(args)
+        if args.command == "settings":
+            return cmd_settings(args)
+        if args.command == "history":
+            return cmd_history(args)
+        if args.command == "report":
+            return cmd_report(args)
         return run_app(args)
     except KeyboardInterrupt:
         return 130

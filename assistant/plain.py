@@ -15,6 +15,7 @@ from typing import TextIO
 
 from .core.answer import Assistant, Reply
 from .core.config import AppConfig
+from .core.history import History
 from .core.speech import Speaker, SpeechLayer
 
 COMMANDS = {
@@ -32,8 +33,9 @@ INTRO = ("Laminectomy assistant. Type a question and press Enter. "
 
 class PlainSession:
     def __init__(self, assistant: Assistant, out: TextIO, speech: SpeechLayer | None,
-                 auto_read: bool = True) -> None:
+                 auto_read: bool = True, history: History | None = None) -> None:
         self.assistant, self.out, self.speech, self.auto_read = assistant, out, speech, auto_read
+        self.history = history
         self.last: Reply | None = None
         self.numbered: list[str] = []            # entry ids of the last topic list
         self._lock = threading.Lock()
@@ -66,7 +68,10 @@ class PlainSession:
         elif word in ("repeat", "stop", "slower", "faster"):
             self._speech_command(word)
         elif line:
-            self._show(self.assistant.ask(line))
+            reply = self.assistant.ask(line)
+            self._show(reply)
+            if self.history is not None:
+                self.history.add(reply)
         return True
 
     def _show(self, reply: Reply) -> None:
@@ -119,9 +124,15 @@ def run_plain(config: AppConfig, stdin: TextIO | None = None, out: TextIO = sys.
     speech = Speaker(config.speech, kb.pronunciations) if config.speech_enabled else None
     session = PlainSession(Assistant(kb, config.emergency_number), out, speech,
                            config.auto_read)
+    for notice in config.notices:
+        session.say(f"Note: {notice}")
+    if config.keep_history:
+        session.history = History(on_notice=lambda text: session.say(f"Note: {text}"))
     try:
         session.run(stdin)
     finally:
         if speech is not None:
             speech.close()
+        if session.history is not None:
+            session.history.close()
     return 0

@@ -188,7 +188,7 @@ async def test_help_lists_every_key() -> None:
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(str(s.render()) for s in app.screen.query(Static))
         names = {"escape": "Escape", "pageup": "Page Up", "pagedown": "Page Up/Down",
-                 "ctrl+q": "Ctrl+Q"}
+                 "ctrl+q": "Ctrl+Q", "ctrl+p": "Ctrl+P"}
         for binding in app.BINDINGS:
             assert isinstance(binding, Binding)
             assert names.get(binding.key, binding.key.upper()) in text, binding.key

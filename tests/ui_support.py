@@ -41,6 +41,9 @@ class RecordingSpeech:
         self.settings = SpeechSettings(self.settings.rate + 15)
         return self.settings.rate
 
+    def apply(self, settings: SpeechSettings) -> None:
+        self.settings = settings
+
     def close(self) -> None:
         self.closed = True
 

@@ -1,5 +1,5 @@
 """What a front end needs to start: plain data, filled in by the command line
-(and later by the settings file), used by `make_app()` and the tests. Kept
+and the settings file, used by `make_app()` and the tests. Kept
 free of heavy imports: the app imports it before its first screen."""
 
 from __future__ import annotations
@@ -28,3 +28,6 @@ class AppConfig:
     speech_enabled: bool = True        # False: text only, no engine started
     auto_read: bool = True             # read every answer aloud as it appears
     emergency_number: str = "911"
+    theme: str = "high-contrast"
+    keep_history: bool = True          # record questions in the history database
+    notices: tuple[str, ...] = ()      # problems found in the settings file, to show

@@ -44,6 +44,7 @@ class SpeechLayer(Protocol):
     def stop(self) -> None: ...
     def slower(self) -> int: ...
     def faster(self) -> int: ...
+    def apply(self, settings: SpeechSettings) -> None: ...
     def close(self) -> None: ...
 
 
@@ -111,6 +112,17 @@ class Speaker:
         self.settings = replace(self.settings, rate=rate).clamped()
         return self.settings.rate
 
+    def apply(self, settings: SpeechSettings) -> None:
+        """New rate and volume from the next sentence; a new voice from the next answer."""
+        new = settings.clamped()
+        voice_changed = new.voice != self.settings.voice
+        self.settings = new
+        if voice_changed:
+            with self._lock:
+                self._cancel_current()
+                self.engine.voice = new.voice
+                self.engine.kill()       # ensure() starts one with the new voice
+
     def slower(self) -> int:
         return self.set_rate(self.settings.rate - RATE_STEP)
 
@@ -170,9 +182,7 @@ class Speaker:
         """Start the engine and find a player before anyone waits for them."""
         try:
             self.engine.ensure()
-            if self.engine.voice_error:
-                self._notice(f"The voice '{self.settings.voice}' was not found; "
-                             "using the default voice.")
+            self._check_voice()
         except (EngineMissing, EngineFailed):
             pass                     # reported when something is to be spoken
         self._output = find_output()
@@ -216,9 +226,15 @@ class Speaker:
         finally:
             path.unlink(missing_ok=True)
 
+    def _check_voice(self) -> None:
+        if self.engine.voice_error:
+            self._notice(f"The voice '{self.settings.voice}' was not found; "
+                         "using the default voice.")
+
     def _say(self, job: _Job) -> None:
         try:
             self.engine.ensure()
+            self._check_voice()
         except EngineMissing:
             self._notice(NO_ENGINE)
             return

@@ -15,11 +15,13 @@ from textual.binding import Binding
 
 from ..core.config import AppConfig
 from .screens.main import MainScreen
-from .theme import HIGH_CONTRAST
+from .theme import THEMES
 from .widgets.speech_controls import SpeechControls
 
 if TYPE_CHECKING:
     from ..core.answer import Assistant, Reply
+    from ..core.history import History
+    from ..core.settings import Settings
     from ..core.speech import SpeechLayer
 
 VOICE_NOT_READY = "Asking by voice is not available in this version yet; please type."
@@ -33,6 +35,8 @@ class AssistantApp(App[None]):
         Binding("f1", "help", "Help", key_display="F1", tooltip="Every key, in plain words"),
         Binding("f2", "browse_topics", "Topics", key_display="F2", tooltip="See every topic"),
         Binding("f3", "dismiss_warning", "Hide warning", show=False),
+        Binding("f4", "settings", "Settings", key_display="F4",
+                tooltip="Speed, voice, emergency number, colours"),
         Binding("f5", "read_aloud", "Read again", key_display="F5",
                 tooltip="Read the last answer aloud"),
         Binding("escape", "stop_speaking", "Stop", key_display="Esc", tooltip="Stop reading aloud"),
@@ -40,6 +44,8 @@ class AssistantApp(App[None]):
         Binding("f7", "faster", "Faster", show=False),
         Binding("f8", "toggle_auto_read", "Auto-read", show=False),
         Binding("f9", "ask_by_voice", "Voice", key_display="F9", tooltip="Ask aloud"),
+        Binding("ctrl+p", "export", "Export", show=False,
+                tooltip="Save a printable list of your questions for your doctor"),
         Binding("pageup", "scroll('page_up')", "Scroll up", show=False),
         Binding("pagedown", "scroll('page_down')", "Scroll down", show=False),
         Binding("ctrl+q", "quit", "Quit", key_display="Ctrl+Q", priority=True),
@@ -52,15 +58,19 @@ class AssistantApp(App[None]):
         self.assistant: Assistant | None = None
         self.auto_read = config.auto_read
         self.last_reply: Reply | None = None
+        self.history: History | None = None
         self.ready = asyncio.Event()
         # Set before the first stylesheet pass: switching later parses all CSS twice.
-        self.register_theme(HIGH_CONTRAST)
-        self.theme = HIGH_CONTRAST.name
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = config.theme if config.theme in self.available_themes else THEMES[0].name
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
 
     def on_ready(self) -> None:
+        for notice in self.config.notices:
+            self.notify(notice, title="Settings", severity="warning", timeout=30)
         self._load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
@@ -87,10 +97,18 @@ class AssistantApp(App[None]):
             speech.on_notice = lambda text: self._from_thread(
                 self.notify, text, severity="warning", timeout=10)
             speech.on_speaking = lambda on: self._from_thread(self._speaking, on)
-        self.call_from_thread(self._loaded, assistant, speech)
+        history = self._open_history() if self.config.keep_history else None
+        self.call_from_thread(self._loaded, assistant, speech, history)
 
-    def _loaded(self, assistant: Assistant, speech: SpeechLayer | None) -> None:
-        self.assistant, self.speech = assistant, speech
+    def _open_history(self) -> History:
+        from ..core.history import History
+
+        return History(on_notice=lambda text: self._from_thread(
+            self.notify, text, title="History", severity="warning", timeout=30))
+
+    def _loaded(self, assistant: Assistant, speech: SpeechLayer | None,
+                history: History | None) -> None:
+        self.assistant, self.speech, self.history = assistant, speech, history
         self.ready.set()
 
     def _from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
@@ -119,7 +137,14 @@ class AssistantApp(App[None]):
             self.notify("Questions cannot be answered until the knowledge base is fixed.",
                         severity="error")
             return
-        self.present(self.assistant.ask(question), asked=question)
+        reply = self.assistant.ask(question)
+        self.present(reply, asked=question)
+        if self.history is not None:
+            self._record(self.history, reply)
+
+    @work(thread=True, group="history", exit_on_error=False)
+    def _record(self, history: History, reply: Reply) -> None:
+        history.add(reply)              # a full sync to disk: kept off the main thread
 
     def show_entry(self, entry_id: str) -> None:
         if self.assistant is not None:
@@ -183,6 +208,78 @@ class AssistantApp(App[None]):
         self.notify("Answers will be read aloud." if self.auto_read
                     else "Answers will not be read aloud; press F5 to hear one.")
 
+    def current_settings(self) -> Settings:
+        from ..core.settings import Settings
+
+        speech = self.speech.settings if self.speech is not None else self.config.speech
+        return Settings(rate=speech.rate, volume=speech.volume, voice=speech.voice or "",
+                        auto_read=self.auto_read, emergency_number=self.config.emergency_number,
+                        theme=self.theme, keep_history=self.config.keep_history)
+
+    def action_settings(self) -> None:
+        from ..core.settings import settings_path
+        from .screens.settings import SettingsScreen
+
+        if isinstance(self.screen, SettingsScreen):
+            return
+        self.push_screen(SettingsScreen(self.current_settings(), settings_path()),
+                         lambda chosen: self.use_settings(chosen) if chosen else None)
+
+    def use_settings(self, settings: Settings) -> None:
+        """Save the settings, then put every one of them into effect now."""
+        from dataclasses import replace
+
+        from ..core.settings import save_settings
+
+        try:
+            self.notify(save_settings(settings).message(), title="Settings", timeout=10)
+        except OSError as exc:
+            self.notify(f"The settings could not be saved ({exc.strerror}); they apply "
+                        "until you close the assistant.", severity="error", timeout=20)
+        self.config = replace(self.config, speech=settings.speech(), auto_read=settings.auto_read,
+                              emergency_number=settings.emergency_number, theme=settings.theme,
+                              keep_history=settings.keep_history)
+        if self.speech is not None:
+            self.speech.apply(settings.speech())
+        self.controls.rate = settings.rate
+        self.auto_read = self.controls.auto_read = settings.auto_read
+        if self.assistant is not None:
+            self.assistant.emergency_number = settings.emergency_number
+        self.theme = settings.theme
+        if settings.keep_history and self.history is None:
+            self.history = self._open_history()
+        elif not settings.keep_history and self.history is not None:
+            self.history.close()
+            self.history = None
+
+    def action_export(self) -> None:
+        if self.history is None:
+            self.notify("Your questions are not being kept, so there is nothing to export. "
+                        "Turn on 'Keep a list of my questions' in Settings (F4).",
+                        severity="warning", timeout=15)
+            return
+        self._export(self.history)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, history: History) -> None:
+        import platformdirs
+
+        from ..core.transcript import default_export_name, render_text
+
+        folder = Path(platformdirs.user_documents_dir())
+        path = folder / default_export_name()
+        records = history.records()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(render_text(records), encoding="utf-8")
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"Could not write {path} ({exc.strerror}).",
+                                  severity="error", timeout=20)
+            return
+        self.call_from_thread(self.notify, f"Saved {len(records)} question(s) for your "
+                              f"doctor in {path}. You can print it from there.",
+                              title="Export", timeout=20)
+
     def action_ask_by_voice(self) -> None:
         self.notify(VOICE_NOT_READY)
 
@@ -193,6 +290,8 @@ class AssistantApp(App[None]):
     def on_unmount(self) -> None:
         if self.speech is not None:
             self.speech.close()
+        if self.history is not None:
+            self.history.close()
 
 
 def make_app(config: AppConfig | None = None, speech: SpeechLayer | None = None) -> AssistantApp:

@@ -1,4 +1,5 @@
-"""High contrast by default: white on black, gold for what can be pressed."""
+"""High contrast: white on black by default, or black on white; one strong
+colour for what can be pressed. The names match `core.settings.THEMES`."""
 
 from __future__ import annotations
 
@@ -18,3 +19,20 @@ HIGH_CONTRAST = Theme(
     panel="#262626",
     dark=True,
 )
+
+HIGH_CONTRAST_LIGHT = Theme(
+    name="high-contrast-light",
+    primary="#00348A",
+    secondary="#6B0080",
+    accent="#00348A",
+    warning="#FFD700",
+    error="#A00000",
+    success="#005F00",
+    foreground="#000000",
+    background="#FFFFFF",
+    surface="#FFFFFF",
+    panel="#E0E0E0",
+    dark=False,
+)
+
+THEMES = (HIGH_CONTRAST, HIGH_CONTRAST_LIGHT)

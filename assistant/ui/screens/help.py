@@ -13,11 +13,13 @@ KEYS = [
     ("F1", "Show or hide this help"),
     ("F2", "See every topic, and choose one"),
     ("F3", "Hide the warning box (it stays in the conversation)"),
+    ("F4", "Settings: speed, loudness, voice, emergency number, colours"),
     ("F5", "Read the last answer aloud again"),
     ("Escape", "Stop reading aloud"),
     ("F6 / F7", "Speak more slowly / more quickly"),
     ("F8", "Read every answer aloud automatically: on or off"),
     ("F9", "Ask your question aloud"),
+    ("Ctrl+P", "Save a printable list of your questions for your doctor"),
     ("Tab", "Move between the buttons; Enter presses one"),
     ("Page Up/Down", "Scroll through earlier answers"),
     ("Ctrl+Q", "Quit"),
@@ -30,6 +32,8 @@ NOTES = (
     "is off.\n\n"
     "This assistant only repeats what your patient guide says. It does not know "
     "your case; your surgical team does.\n\n"
+    "Your questions are kept only on this computer, to print for your doctor "
+    "(Ctrl+P). Turn this off in Settings (F4).\n\n"
     "To make the text bigger, make your terminal's font bigger: in most terminals "
     "press Ctrl and + (Cmd and + on a Mac)."
 )

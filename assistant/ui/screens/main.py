@@ -19,11 +19,11 @@ if TYPE_CHECKING:
     from ...core.answer import Reply
     from ..app import AssistantApp
 
-TITLE = "Laminectomy questions, answered from your patient guide"
+TITLE = "Laminectomy assistant"
 WELCOME = (
-    "Hello. Ask me about your lumbar laminectomy: getting ready, the operation, "
-    "recovery week by week, everyday activities, physical therapy, pain, and "
-    "the warning signs to watch for.\n\n"
+    "Hello. I answer questions about your lumbar laminectomy from your patient guide: "
+    "getting ready, the operation, recovery week by week, everyday activities, "
+    "physical therapy, pain, and the warning signs to watch for.\n\n"
     "For example: When can I drive again?  Is it normal to be sore?\n\n"
     "Not sure what to ask? Press F2 to see every topic."
 )
@@ -41,6 +41,10 @@ class MainScreen(Screen[None]):
             yield Static(TITLE, id="title")
             yield Button("F2 Topics", action="app.browse_topics", compact=True,
                          tooltip="See every topic the guide covers")
+            yield Button("F4 Settings", action="app.settings", compact=True,
+                         tooltip="Speed, voice, emergency number, colours")
+            yield Button("^P Export", action="app.export", compact=True,
+                         tooltip="Save a printable list of your questions for your doctor")
             yield Button("F1 Help", action="app.help", compact=True,
                          tooltip="Every key, in plain words")
         yield UrgentBanner(id="banner")
