@@ -142,6 +142,13 @@ class History:
             self._conn = self._connect()
         except sqlite3.Error as exc:
             self._recover(exc)
+        except OSError as exc:                        # e.g. the folder cannot be made
+            self._give_up(exc)
+
+    def _give_up(self, exc: Exception) -> None:
+        self._broken = True
+        self._notice(f"The question history at {self.path} cannot be used ({exc}); "
+                     "questions are not being kept this session.")
 
     def _recover(self, cause: sqlite3.Error) -> None:
         if self._conn is not None:
@@ -159,9 +166,7 @@ class History:
                 conn.executemany(f"INSERT INTO questions ({COLUMNS}) VALUES "
                                  "(?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         except (OSError, sqlite3.Error) as exc:
-            self._broken = True
-            self._notice(f"The question history at {self.path} cannot be used ({exc}); "
-                         "questions are not being kept this session.")
+            self._give_up(exc)
             return
         reason = "it is locked by another program" if "locked" in str(cause) else "it is damaged"
         self._notice(f"The question history could not be used ({reason}). It was moved to "

@@ -16,7 +16,8 @@ from rapidfuzz import fuzz, utils
 
 from .history import Record, iter_unanswered
 
-SAME_QUESTION = 82          # token_sort_ratio on normalised text, out of 100
+SAME_QUESTION = 85          # out of 100, on lower-cased text without punctuation
+MOSTLY_SAME_WORDS = 0.7     # one question may add a few words to the other
 
 
 @dataclass
@@ -35,7 +36,16 @@ class Group:
         return self.phrasings.most_common(1)[0][0]
 
     def similarity(self, key: str) -> float:
-        return max(max(fuzz.token_sort_ratio(key, k), fuzz.ratio(key, k)) for k in self.keys)
+        return max(_similarity(key, k) for k in self.keys)
+
+
+def _similarity(a: str, b: str) -> float:
+    """Spelling slips, word order, and a few added words ("... red wine tonight")."""
+    score = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+    short, long = sorted((len(a.split()), len(b.split())))
+    if long and short / long >= MOSTLY_SAME_WORDS:
+        score = max(score, fuzz.token_set_ratio(a, b))
+    return score
 
 
 def group_unanswered(records: Iterable[Record], threshold: float = SAME_QUESTION) -> list[Group]:
