@@ -208,3 +208,17 @@ async def test_a_speech_engine_without_sound_device_is_a_notice() -> None:
             await pilot.pause(0.05)
         assert any(NO_DEVICE in n.message for n in app._notifications)
         assert blocks(app)[0].reply.entry == "driving"
+
+
+async def test_the_newest_answer_is_in_view_under_the_banner() -> None:
+    """The first warning builds the banner while the answer is laid out; the
+    answer used to stay scrolled out of sight below it."""
+    app, _ = recording_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await ask(pilot, "my cut is oozing")
+        await pilot.pause(0.2)
+        conversation = app.main.query_one("#conversation")
+        newest = blocks(app)[-1]
+        assert app.main.query_one(UrgentBanner).has_class("shown")
+        assert newest.region.y == conversation.region.y + 1      # its top, under the margin

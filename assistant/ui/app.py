@@ -16,6 +16,7 @@ from textual.binding import Binding
 from ..core.config import AppConfig
 from .screens.main import MainScreen
 from .theme import THEMES
+from .widgets.conversation import Conversation
 from .widgets.speech_controls import SpeechControls
 
 if TYPE_CHECKING:
@@ -284,7 +285,8 @@ class AssistantApp(App[None]):
         self.notify(VOICE_NOT_READY)
 
     def action_scroll(self, where: str) -> None:
-        conversation = self.main.query_one("#conversation")
+        conversation = self.main.query_one(Conversation)
+        conversation.forget_target()
         getattr(conversation, f"scroll_{where}")()
 
     def on_unmount(self) -> None:

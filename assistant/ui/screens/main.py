@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from ..widgets.answer_block import AnswerBlock
+from ..widgets.conversation import Conversation
 from ..widgets.question_input import QuestionInput
 from ..widgets.speech_controls import SpeechControls
 from ..widgets.urgent_banner import UrgentBanner
@@ -48,7 +49,7 @@ class MainScreen(Screen[None]):
             yield Button("F1 Help", action="app.help", compact=True,
                          tooltip="Every key, in plain words")
         yield UrgentBanner(id="banner")
-        with VerticalScroll(id="conversation", can_focus=False):
+        with Conversation(id="conversation"):
             yield Static(WELCOME, id="welcome", markup=False)
         yield SpeechControls(id="controls")
         with Horizontal(id="ask-bar"):
@@ -83,14 +84,14 @@ class MainScreen(Screen[None]):
         if reply.triage != "none":
             self.query_one(UrgentBanner).show(reply, tier_title, number)
         block = AnswerBlock(reply, asked)
-        conversation = self.query_one("#conversation", VerticalScroll)
-        conversation.mount(block)
-        self.call_after_refresh(conversation.scroll_to_widget, block, top=True, animate=False)
+        self.query_one(Conversation).mount(block)
+        self._reveal(block)
 
     def hide_warning(self) -> None:
         self.query_one(UrgentBanner).hide()
         blocks = self.query(AnswerBlock)
         if blocks:                     # the room the banner leaves must not scroll it away
-            conversation = self.query_one("#conversation", VerticalScroll)
-            self.call_after_refresh(conversation.scroll_to_widget, blocks.last(), top=True,
-                                    animate=False)
+            self._reveal(blocks.last())
+
+    def _reveal(self, block: AnswerBlock) -> None:
+        self.query_one(Conversation).reveal(block)
