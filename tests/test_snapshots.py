@@ -46,3 +46,12 @@ def test_topic_browser(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
 def test_help(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(recording_app()[0], run_before=after("", "f1"))
+
+
+def test_settings(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(recording_app()[0], run_before=after("", "f4"))
+
+
+def test_light_theme_answer(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    app = recording_app(theme="high-contrast-light")[0]
+    assert snap_compare(app, run_before=after("my incision is red and oozing"))
