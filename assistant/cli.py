@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer one question, or one per line from stdin")
     ask.add_argument("question", nargs="*", help="the question (omit to read stdin)")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    ask.add_argument("--wav", type=Path, metavar="FILE.wav",
+                     help="a spoken question: transcribe it, then answer (adds 'transcript')")
+    ask.add_argument("--model", choices=("domain", "general"), default="domain",
+                     help="speech model for --wav: built from the knowledge base (default), "
+                          "or pocketsphinx's general English model")
 
     speak = sub.add_parser("speak", help="read text aloud, or write it to a WAV file")
     speak.add_argument("text", nargs="*", help="what to say (omit to read stdin)")
@@ -118,6 +123,8 @@ def _read_lines(stream: Iterable[bytes]) -> Iterable[str]:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant(args.kb)
+    if args.wav:
+        return _ask_spoken(assistant, args)
     if args.question:
         reply = assistant.ask(" ".join(args.question))
         print(json.dumps(reply.to_json()) if args.json else reply.as_text())
@@ -129,6 +136,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(reply.as_text() + "\n\n")
         sys.stdout.flush()
+    return 0
+
+
+def _ask_spoken(assistant: Assistant, args: argparse.Namespace) -> int:
+    from .core.listen import ListenError, Recognizer, read_wav
+
+    try:
+        transcript = Recognizer(assistant.kb, args.model).transcribe(read_wav(args.wav))
+    except ListenError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    reply = assistant.ask(transcript)
+    if args.json:
+        print(json.dumps({"transcript": transcript, **reply.to_json()}))
+    else:
+        print(f"Heard: {transcript or '(no words)'}\n\n{reply.as_text()}")
     return 0
 
 

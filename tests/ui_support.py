@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from assistant.core.config import AppConfig
+from assistant.core.listen import AudioSource
 from assistant.core.speech import SpeechSettings
 from assistant.ui.app import AssistantApp, make_app
 
@@ -48,9 +49,10 @@ class RecordingSpeech:
         self.closed = True
 
 
-def recording_app(**config: object) -> tuple[AssistantApp, RecordingSpeech]:
+def recording_app(audio_source: Callable[[], AudioSource] | None = None,
+                  **config: object) -> tuple[AssistantApp, RecordingSpeech]:
     speech = RecordingSpeech()
-    return make_app(AppConfig(**config), speech), speech  # type: ignore[arg-type]
+    return make_app(AppConfig(**config), speech, audio_source), speech  # type: ignore[arg-type]
 
 
 async def started(pilot: Pilot[None]) -> None:

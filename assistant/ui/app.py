@@ -17,15 +17,20 @@ from ..core.config import AppConfig
 from .screens.main import MainScreen
 from .theme import THEMES
 from .widgets.conversation import Conversation
+from .widgets.listening_bar import ListeningBar
 from .widgets.speech_controls import SpeechControls
 
 if TYPE_CHECKING:
     from ..core.answer import Assistant, Reply
     from ..core.history import History
+    from ..core.knowledge import KnowledgeBase
+    from ..core.listen import AudioSource, Recognizer
     from ..core.settings import Settings
     from ..core.speech import SpeechLayer
 
-VOICE_NOT_READY = "Asking by voice is not available in this version yet; please type."
+NOTHING_HEARD = ("I did not hear a question. Press F9 and speak when the green bar shows, "
+                 "or type.")
+NO_WORDS = "Sorry, I could not make out the words. Please try again, a little closer, or type."
 
 
 class AssistantApp(App[None]):
@@ -52,10 +57,15 @@ class AssistantApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", key_display="Ctrl+Q", priority=True),
     ]
 
-    def __init__(self, config: AppConfig, speech: SpeechLayer | None = None) -> None:
+    def __init__(self, config: AppConfig, speech: SpeechLayer | None = None,
+                 audio_source: Callable[[], AudioSource] | None = None) -> None:
         super().__init__()
         self.config = config
         self.speech = speech
+        self.audio_source = audio_source          # None: the microphone
+        self.recognizer: Recognizer | None = None
+        self.voice_problem: str | None = "Asking by voice is starting; one moment."
+        self._stop_listening: threading.Event | None = None
         self.assistant: Assistant | None = None
         self.auto_read = config.auto_read
         self.last_reply: Reply | None = None
@@ -100,6 +110,25 @@ class AssistantApp(App[None]):
             speech.on_speaking = lambda on: self._from_thread(self._speaking, on)
         history = self._open_history() if self.config.keep_history else None
         self.call_from_thread(self._loaded, assistant, speech, history)
+        self._prepare_listening(kb)
+
+    def _prepare_listening(self, kb: KnowledgeBase) -> None:
+        """Last, so that questions can be typed while the speech model loads."""
+        from ..core.listen import ListenError, Recognizer, microphone_problem
+
+        problem = None if self.audio_source else microphone_problem()
+        recognizer = None
+        if problem is None:
+            try:
+                recognizer = Recognizer(kb)
+            except (ListenError, OSError, RuntimeError) as exc:
+                problem = f"Asking by voice is off: {exc}"
+        self.call_from_thread(self._listening_ready, recognizer, problem)
+
+    def _listening_ready(self, recognizer: Recognizer | None, problem: str | None) -> None:
+        self.recognizer, self.voice_problem = recognizer, problem
+        if problem:
+            self.main.voice_unavailable(problem)
 
     def _open_history(self) -> History:
         from ..core.history import History
@@ -282,7 +311,43 @@ class AssistantApp(App[None]):
                               title="Export", timeout=20)
 
     def action_ask_by_voice(self) -> None:
-        self.notify(VOICE_NOT_READY)
+        """F9 starts listening; F9 again ends it (it also ends by itself)."""
+        if self._stop_listening is not None:
+            self._stop_listening.set()
+            return
+        if self.voice_problem or self.recognizer is None:
+            self.notify(f"{self.voice_problem or 'Asking by voice is not ready.'} "
+                        "Please type your question.", severity="warning")
+            return
+        self.action_stop_speaking()
+        self._stop_listening = threading.Event()
+        self.main.query_one(ListeningBar).listening = True
+        self._listen(self.recognizer, self._stop_listening)
+
+    @work(thread=True, exclusive=True, group="listen", exit_on_error=False)
+    def _listen(self, recognizer: Recognizer, stop: threading.Event) -> None:
+        from ..core.listen import ListenError, MicrophoneSource, record_question
+
+        bar = self.main.query_one(ListeningBar)
+        try:
+            source = self.audio_source() if self.audio_source else MicrophoneSource()
+            speech = record_question(source, stop, on_level=lambda value: self._from_thread(
+                setattr, bar, "level", value))
+            transcript = recognizer.transcribe(speech) if speech.seconds >= 0.2 else None
+        except ListenError as exc:
+            self._from_thread(self._heard, None, str(exc))
+            return
+        self._from_thread(self._heard, transcript, None)
+
+    async def _heard(self, transcript: str | None, problem: str | None) -> None:
+        self._stop_listening = None
+        self.main.query_one(ListeningBar).listening = False
+        if problem or not transcript:
+            self.notify(problem or (NO_WORDS if transcript == "" else NOTHING_HEARD),
+                        severity="warning", timeout=10)
+            return
+        self.main.put_question(transcript)
+        await self.ask(transcript)
 
     def action_scroll(self, where: str) -> None:
         conversation = self.main.query_one(Conversation)
@@ -290,12 +355,16 @@ class AssistantApp(App[None]):
         getattr(conversation, f"scroll_{where}")()
 
     def on_unmount(self) -> None:
+        if self._stop_listening is not None:
+            self._stop_listening.set()
         if self.speech is not None:
             self.speech.close()
         if self.history is not None:
             self.history.close()
 
 
-def make_app(config: AppConfig | None = None, speech: SpeechLayer | None = None) -> AssistantApp:
-    """The one way to build the app: the CLI and the tests both use it."""
-    return AssistantApp(config or AppConfig(), speech)
+def make_app(config: AppConfig | None = None, speech: SpeechLayer | None = None,
+             audio_source: Callable[[], AudioSource] | None = None) -> AssistantApp:
+    """The one way to build the app: the CLI and the tests both use it. Tests pass a
+    recording as `audio_source`; it goes the same way the microphone's sound does."""
+    return AssistantApp(config or AppConfig(), speech, audio_source)

@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, Input, Static
 
 from ..widgets.answer_block import AnswerBlock
 from ..widgets.conversation import Conversation
+from ..widgets.listening_bar import ListeningBar
 from ..widgets.question_input import QuestionInput
 from ..widgets.speech_controls import SpeechControls
 from ..widgets.urgent_banner import UrgentBanner
@@ -52,6 +53,7 @@ class MainScreen(Screen[None]):
         with Conversation(id="conversation"):
             yield Static(WELCOME, id="welcome", markup=False)
         yield SpeechControls(id="controls")
+        yield ListeningBar(id="listening")
         with Horizontal(id="ask-bar"):
             yield QuestionInput()
             yield Button("F9 Voice", id="voice", action="app.ask_by_voice", compact=True,
@@ -86,6 +88,19 @@ class MainScreen(Screen[None]):
         block = AnswerBlock(reply, asked)
         self.query_one(Conversation).mount(block)
         self._reveal(block)
+
+    def voice_unavailable(self, reason: str) -> None:
+        """The voice button stays on screen, disabled, and the box says why."""
+        button = self.query_one("#voice", Button)
+        button.disabled = True
+        button.tooltip = reason
+        self.query_one(QuestionInput).placeholder = f"{reason} Please type."
+
+    def put_question(self, text: str) -> None:
+        """Show what was heard in the box, without the typing that stops speech."""
+        box = self.query_one(QuestionInput)
+        with box.prevent(Input.Changed):
+            box.value = text
 
     def hide_warning(self) -> None:
         self.query_one(UrgentBanner).hide()
