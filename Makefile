@@ -17,3 +17,4 @@ bench:
 	.venv/bin/python bench/run.py
 	.venv/bin/python bench/speech.py
 	.venv/bin/python bench/startup.py
+	.venv/bin/python bench/listen.py

@@ -21,6 +21,8 @@ def after(question: str = "", *keys: str) -> Callable[[Pilot[None]], Awaitable[N
     """Once loaded, ask `question` (if any), then press `keys`."""
     async def run_before(pilot: Pilot[None]) -> None:
         await started(pilot)
+        await pilot.app.workers.wait_for_complete()   # the microphone check, too
+        await pilot.pause()
         if question:
             await ask(pilot, question)
         await pilot.press(*keys)

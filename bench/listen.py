@@ -1,0 +1,112 @@
+"""Voice benchmark: every labelled question spoken by espeak-ng, then recognised by
+the domain model and by pocketsphinx's general model, side by side.
+
+    .venv/bin/python bench/listen.py [--limit N] [--questions FILE.jsonl]
+
+Prints word error rate, red-flag recall (urgent or emergency questions whose
+sign was still caught after recognition), topic top-1, and the time to
+transcribe 5 seconds of speech. Uses ../shared/eval/dev.jsonl when it is
+there, otherwise our own tests/data/questions.jsonl. espeak-ng's voice is
+harder to recognise than a person's: these figures are a floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from assistant.core.answer import Assistant  # noqa: E402
+from assistant.core.knowledge import load_knowledge  # noqa: E402
+from assistant.core.listen import Recognizer, Speech, read_wav  # noqa: E402
+
+VOICES = [("en-us", 150), ("en-gb", 130), ("en-us", 170)]
+DEV_SET = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower())
+
+
+def spoken(question: str, voice: str, rate: int, folder: Path) -> Speech:
+    path = folder / "q.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(path), question],
+                   check=True, capture_output=True)
+    return read_wav(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    own = ROOT / "tests" / "data" / "questions.jsonl"
+    parser.add_argument("--questions", type=Path, default=DEV_SET if DEV_SET.exists() else own)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()]
+    rows = rows[: args.limit] if args.limit else rows
+    kb = load_knowledge()
+    assistant = Assistant(kb)
+    started = time.perf_counter()
+    models = {"domain": Recognizer(kb, "domain")}
+    load_domain = time.perf_counter() - started
+    started = time.perf_counter()
+    models["general"] = Recognizer(kb, "general")
+    load_general = time.perf_counter() - started
+
+    stats = {name: {"errors": 0, "words": 0, "flags": 0, "caught": 0, "topics": 0,
+                    "right": 0, "per_second": []} for name in models}
+    voices = itertools.cycle(VOICES)
+    with tempfile.TemporaryDirectory() as tmp:
+        for row in rows:
+            voice, rate = next(voices)
+            speech = spoken(row["q"], voice, rate, Path(tmp))
+            expect = row["expect"]
+            for name, recognizer in models.items():
+                s = stats[name]
+                t0 = time.perf_counter()
+                heard = recognizer.transcribe(speech)
+                s["per_second"].append((time.perf_counter() - t0) / max(speech.seconds, 0.1))
+                ref = words(row["q"])
+                s["errors"] += Levenshtein.distance(ref, heard.split())
+                s["words"] += len(ref)
+                reply = assistant.ask(heard)
+                if expect in ("urgent", "emergency"):
+                    s["flags"] += 1
+                    s["caught"] += reply.triage != "none"
+                elif expect.startswith("topic:"):
+                    s["topics"] += 1
+                    s["right"] += reply.topic == expect.split(":", 1)[1]
+
+    print(f"{len(rows)} questions from {args.questions}, spoken by espeak-ng "
+          f"({', '.join(f'{v} at {r}' for v, r in VOICES)}, in turn)\n")
+    print(f"{'':<28}{'domain':>10}{'general':>10}")
+    d, g = stats["domain"], stats["general"]
+
+    def line(label: str, a: float, b: float, unit: str = "%") -> None:
+        print(f"{label:<28}{a:>9.1f}{unit}{b:>9.1f}{unit}")
+
+    line("word error rate", 100 * d["errors"] / d["words"], 100 * g["errors"] / g["words"])
+    line("red-flag recall", 100 * d["caught"] / max(1, d["flags"]),
+         100 * g["caught"] / max(1, g["flags"]))
+    line("topic top-1", 100 * d["right"] / max(1, d["topics"]),
+         100 * g["right"] / max(1, g["topics"]))
+    line("seconds per 5 s of speech", 5 * statistics.median(d["per_second"]),
+         5 * statistics.median(g["per_second"]), " ")
+    line("worst, per 5 s of speech", 5 * max(d["per_second"]), 5 * max(g["per_second"]), " ")
+    line("model load, seconds", load_domain, load_general, " ")
+    print(f"\n(red flags: {d['flags']} questions; topics: {d['topics']} questions)")
+
+
+if __name__ == "__main__":
+    main()
