@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +35,17 @@ from assistant.core.listen import Recognizer, Speech, read_wav  # noqa: E402
 
 VOICES = [("en-us", 150), ("en-gb", 130), ("en-us", 170)]
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+@dataclass
+class Tally:
+    errors: int = 0
+    words: int = 0
+    flags: int = 0
+    caught: int = 0
+    topics: int = 0
+    right: int = 0
+    per_second: list[float] = field(default_factory=list)
 
 
 def words(text: str) -> list[str]:
@@ -64,8 +76,7 @@ def main() -> None:
     models["general"] = Recognizer(kb, "general")
     load_general = time.perf_counter() - started
 
-    stats = {name: {"errors": 0, "words": 0, "flags": 0, "caught": 0, "topics": 0,
-                    "right": 0, "per_second": []} for name in models}
+    stats = {name: Tally() for name in models}
     voices = itertools.cycle(VOICES)
     with tempfile.TemporaryDirectory() as tmp:
         for row in rows:
@@ -76,17 +87,17 @@ def main() -> None:
                 s = stats[name]
                 t0 = time.perf_counter()
                 heard = recognizer.transcribe(speech)
-                s["per_second"].append((time.perf_counter() - t0) / max(speech.seconds, 0.1))
+                s.per_second.append((time.perf_counter() - t0) / max(speech.seconds, 0.1))
                 ref = words(row["q"])
-                s["errors"] += Levenshtein.distance(ref, heard.split())
-                s["words"] += len(ref)
+                s.errors += Levenshtein.distance(ref, heard.split())
+                s.words += len(ref)
                 reply = assistant.ask(heard)
                 if expect in ("urgent", "emergency"):
-                    s["flags"] += 1
-                    s["caught"] += reply.triage != "none"
+                    s.flags += 1
+                    s.caught += reply.triage != "none"
                 elif expect.startswith("topic:"):
-                    s["topics"] += 1
-                    s["right"] += reply.topic == expect.split(":", 1)[1]
+                    s.topics += 1
+                    s.right += reply.topic == expect.split(":", 1)[1]
 
     print(f"{len(rows)} questions from {args.questions}, spoken by espeak-ng "
           f"({', '.join(f'{v} at {r}' for v, r in VOICES)}, in turn)\n")
@@ -96,16 +107,16 @@ def main() -> None:
     def line(label: str, a: float, b: float, unit: str = "%") -> None:
         print(f"{label:<28}{a:>9.1f}{unit}{b:>9.1f}{unit}")
 
-    line("word error rate", 100 * d["errors"] / d["words"], 100 * g["errors"] / g["words"])
-    line("red-flag recall", 100 * d["caught"] / max(1, d["flags"]),
-         100 * g["caught"] / max(1, g["flags"]))
-    line("topic top-1", 100 * d["right"] / max(1, d["topics"]),
-         100 * g["right"] / max(1, g["topics"]))
-    line("seconds per 5 s of speech", 5 * statistics.median(d["per_second"]),
-         5 * statistics.median(g["per_second"]), " ")
-    line("worst, per 5 s of speech", 5 * max(d["per_second"]), 5 * max(g["per_second"]), " ")
+    line("word error rate", 100 * d.errors / d.words, 100 * g.errors / g.words)
+    line("red-flag recall", 100 * d.caught / max(1, d.flags),
+         100 * g.caught / max(1, g.flags))
+    line("topic top-1", 100 * d.right / max(1, d.topics),
+         100 * g.right / max(1, g.topics))
+    line("seconds per 5 s of speech", 5 * statistics.median(d.per_second),
+         5 * statistics.median(g.per_second), " ")
+    line("worst, per 5 s of speech", 5 * max(d.per_second), 5 * max(g.per_second), " ")
     line("model load, seconds", load_domain, load_general, " ")
-    print(f"\n(red flags: {d['flags']} questions; topics: {d['topics']} questions)")
+    print(f"\n(red flags: {d.flags} questions; topics: {d.topics} questions)")
 
 
 if __name__ == "__main__":
