@@ -257,8 +257,6 @@ class AssistantApp(App[None]):
 
     def use_settings(self, settings: Settings) -> None:
         """Save the settings, then put every one of them into effect now."""
-        from dataclasses import replace
-
         from ..core.settings import save_settings
 
         try:
@@ -266,9 +264,8 @@ class AssistantApp(App[None]):
         except OSError as exc:
             self.notify(f"The settings could not be saved ({exc.strerror}); they apply "
                         "until you close the assistant.", severity="error", timeout=20)
-        self.config = replace(self.config, speech=settings.speech(), auto_read=settings.auto_read,
-                              emergency_number=settings.emergency_number, theme=settings.theme,
-                              keep_history=settings.keep_history)
+        self.config = settings.app_config(kb_root=self.config.kb_root,
+                                          speech_enabled=self.config.speech_enabled)
         if self.speech is not None:
             self.speech.apply(settings.speech())
         self.controls.rate = settings.rate
