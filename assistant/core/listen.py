@@ -150,8 +150,6 @@ def _bundled(*parts: str) -> Path:
 class DomainModel:
     lm: Path
     dictionary: Path
-    words: int
-    left_out: tuple[str, ...]        # words with no pronunciation, not recognisable
 
 
 def cache_folder() -> Path:
@@ -171,6 +169,8 @@ def domain_model(kb: KnowledgeBase, folder: Path | None = None) -> DomainModel:
                             .encode()).hexdigest()[:16]
     home = (folder or cache_folder()) / digest
     lm, dictionary = home / "domain.lm", home / "domain.dict"
+    if lm.exists() and dictionary.exists():
+        return DomainModel(lm, dictionary)      # no need to read the 134k-word dictionary
     words = {w for s in sentences for w in s.split()}
     found: dict[str, list[str]] = {}
     with _bundled("en-us", "cmudict-en-us.dict").open(encoding="utf-8") as f:
@@ -180,10 +180,9 @@ def domain_model(kb: KnowledgeBase, folder: Path | None = None) -> DomainModel:
                 found.setdefault(word.split("(")[0], []).append(phones.strip())
     for word, phones in extra.items():
         found.setdefault(word, [phones])
-    left_out = tuple(sorted(words - set(found)))
-    if lm.exists() and dictionary.exists():
-        return DomainModel(lm, dictionary, len(found), left_out)
     from pocketsphinx.lm import ArpaBoLM
+
+    # Words with no pronunciation in either list cannot be recognised: leave them out.
 
     kept = [" ".join(w for w in s.split() if w in found) for s in sentences]
     text = "\n".join(s for s in kept if s)
@@ -197,8 +196,8 @@ def domain_model(kb: KnowledgeBase, folder: Path | None = None) -> DomainModel:
             for n, phones in enumerate(found[word]):
                 f.write(f"{word if n == 0 else f'{word}({n + 1})'} {phones}\n")
     os.replace(tmp_dict, dictionary)
-    os.replace(tmp_lm, lm)                 # last: its presence means the pair is whole
-    return DomainModel(lm, dictionary, len(found), left_out)
+    os.replace(tmp_lm, lm)
+    return DomainModel(lm, dictionary)
 
 
 # ---- recognition ------------------------------------------------------------------
