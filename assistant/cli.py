@@ -343,22 +343,15 @@ def run_app(args: argparse.Namespace) -> int:
     return 0
 
 
+COMMANDS = {"ask": cmd_ask, "kb": cmd_kb, "speak": cmd_speak, "settings": cmd_settings,
+            "history": cmd_history, "report": cmd_report}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "ask":
-            return cmd_ask(args)
-        if args.command == "kb":
-            return cmd_kb(args)
-        if args.command == "speak":
-            return cmd_speak(args)
-        if args.command == "settings":
-            return cmd_settings(args)
-        if args.command == "history":
-            return cmd_history(args)
-        if args.command == "report":
-            return cmd_report(args)
-        return run_app(args)
+        command = COMMANDS.get(args.command, run_app)
+        return command(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
