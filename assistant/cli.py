@@ -10,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .core.config import AppConfig, SpeechSettings
+from .config import AppConfig, SpeechSettings
 
 # Each command imports what it needs, so that the app's first screen does not
 # wait for modules only `ask` or `speak` use.
 if TYPE_CHECKING:
-    from .core.answer import Assistant
+    from .answering.answer import Assistant
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -100,9 +100,9 @@ def _note(text: str) -> None:
 
 
 def _assistant(kb_root: Path | None) -> Assistant:
-    from .core.answer import Assistant
-    from .core.knowledge import KnowledgeError, load_knowledge
-    from .core.settings import load_settings
+    from .answering.answer import Assistant
+    from .answering.knowledge import KnowledgeError, load_knowledge
+    from .records.settings import load_settings
 
     settings = load_settings()
     for problem in settings.problems:
@@ -140,7 +140,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _ask_spoken(assistant: Assistant, args: argparse.Namespace) -> int:
-    from .core.listen import ListenError, Recognizer, read_wav
+    from .voice.listen import ListenError, Recognizer, read_wav
 
     try:
         transcript = Recognizer(assistant.kb, args.model).transcribe(read_wav(args.wav))
@@ -156,7 +156,7 @@ def _ask_spoken(assistant: Assistant, args: argparse.Namespace) -> int:
 
 
 def _pronunciations(kb_root: Path | None) -> dict[str, str]:
-    from .core.knowledge import check_knowledge
+    from .answering.knowledge import check_knowledge
 
     kb, problems = check_knowledge(kb_root)
     if kb is None:
@@ -167,9 +167,9 @@ def _pronunciations(kb_root: Path | None) -> dict[str, str]:
 
 
 def cmd_speak(args: argparse.Namespace) -> int:
-    from .core.speech import NO_DEVICE, NO_ENGINE, Speaker
-    from .core.speech_engine import EngineFailed, EngineMissing
-    from .core.speech_text import for_the_ear
+    from .voice.speech import NO_DEVICE, NO_ENGINE, Speaker
+    from .voice.speech_engine import EngineFailed, EngineMissing
+    from .voice.speech_text import for_the_ear
 
     text = " ".join(args.text) if args.text else sys.stdin.buffer.read().decode(
         "utf-8", errors="replace")
@@ -214,7 +214,7 @@ def cmd_speak(args: argparse.Namespace) -> int:
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
-    from .core.knowledge import check_knowledge
+    from .answering.knowledge import check_knowledge
 
     kb, problems = check_knowledge(args.kb)
     if kb is None:
@@ -238,7 +238,14 @@ def cmd_kb(args: argparse.Namespace) -> int:
 def cmd_settings(args: argparse.Namespace) -> int:
     from dataclasses import asdict, replace
 
-    from .core.settings import HELP, BadValue, Settings, check_value, load_settings, save_settings
+    from .records.settings import (
+        HELP,
+        BadValue,
+        Settings,
+        check_value,
+        load_settings,
+        save_settings,
+    )
 
     loaded = load_settings()
     command = args.settings_command or "show"
@@ -267,7 +274,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from .core.history import History, clear_history, history_path
+    from .records.history import History, clear_history, history_path
 
     path = history_path()
     if args.history_command == "path":
@@ -289,7 +296,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(f"Deleted {len(removed)} file(s); no questions are saved now." if removed
               else "There was no saved history.")
         return 0
-    from .core.transcript import render_markdown, render_text
+    from .records.transcript import render_markdown, render_text
 
     history = History(path, on_notice=_note)
     records = history.records(since=args.since)
@@ -309,8 +316,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .core.history import History
-    from .core.report import group_unanswered, render_report
+    from .records.history import History
+    from .records.report import group_unanswered, render_report
 
     history = History(on_notice=_note)
     sys.stdout.write(render_report(group_unanswered(history.records())))
@@ -320,7 +327,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def app_config(args: argparse.Namespace) -> AppConfig:
     """The settings file, then what the command line says on top of it."""
-    from .core.settings import load_settings
+    from .records.settings import load_settings
 
     loaded = load_settings()
     return loaded.settings.app_config(kb_root=args.kb, speech_enabled=not args.no_speech,
@@ -330,7 +337,7 @@ def app_config(args: argparse.Namespace) -> AppConfig:
 def run_app(args: argparse.Namespace) -> int:
     config = app_config(args)
     if args.plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
-        from .core.knowledge import KnowledgeError
+        from .answering.knowledge import KnowledgeError
         from .plain import run_plain
 
         try:

@@ -13,10 +13,10 @@ import threading
 from collections.abc import Iterable
 from typing import TextIO
 
-from .core.answer import Assistant, Reply
-from .core.config import AppConfig
-from .core.history import History
-from .core.speech import Speaker, SpeechLayer
+from .answering.answer import Assistant, Reply
+from .config import AppConfig
+from .records.history import History
+from .voice.speech import Speaker, SpeechLayer
 
 COMMANDS = {
     "repeat": "read the last answer again",
@@ -115,7 +115,7 @@ class PlainSession:
 
 
 def run_plain(config: AppConfig, stdin: TextIO | None = None, out: TextIO = sys.stdout) -> int:
-    from .core.knowledge import load_knowledge
+    from .answering.knowledge import load_knowledge
 
     if stdin is None:              # bytes that are not UTF-8 become "?" rather than a crash
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")

@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from assistant.core.answer import Assistant  # noqa: E402
-from assistant.core.knowledge import load_knowledge  # noqa: E402
-from assistant.core.listen import Recognizer, Speech, read_wav  # noqa: E402
+from assistant.answering.answer import Assistant  # noqa: E402
+from assistant.answering.knowledge import load_knowledge  # noqa: E402
+from assistant.voice.listen import Recognizer, Speech, read_wav  # noqa: E402
 
 VOICES = [("en-us", 150), ("en-gb", 130), ("en-us", 170)]
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.jsonl"

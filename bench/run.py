@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.core.answer import Assistant  # noqa: E402
-from assistant.core.knowledge import Entry, KnowledgeBase, load_knowledge  # noqa: E402
+from assistant.answering.answer import Assistant  # noqa: E402
+from assistant.answering.knowledge import Entry, KnowledgeBase, load_knowledge  # noqa: E402
 
 QUESTIONS = [json.loads(line)["q"] for line in
              (ROOT / "tests" / "data" / "questions.jsonl").read_text().splitlines()
@@ -62,7 +62,7 @@ def synthetic(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
 
 
 def import_time() -> float:
-    code = ("import time; s = time.perf_counter(); import assistant.core.answer; "
+    code = ("import time; s = time.perf_counter(); import assistant.answering.answer; "
             "print(time.perf_counter() - s)")
     runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True,
                                  text=True, cwd=ROOT).stdout) for _ in range(5)]
@@ -86,7 +86,7 @@ def main() -> None:
     start = time.perf_counter()
     fresh.ask(text)
     print(f"10 kB question, cold caches: {(time.perf_counter() - start) * 1000:.1f} ms")
-    print(f"core import time (assistant.core.answer): {import_time():.0f} ms")
+    print(f"core import time (assistant.answering.answer): {import_time():.0f} ms")
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 import os  # noqa: E402
 
-from assistant.core.knowledge import load_knowledge  # noqa: E402
-from assistant.core.speech import Speaker  # noqa: E402
+from assistant.answering.knowledge import load_knowledge  # noqa: E402
+from assistant.voice.speech import Speaker  # noqa: E402
 from tests.audio import NullSink, Recorder  # noqa: E402
 
 ROUNDS = 8

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core.answer import Assistant
-from assistant.core.knowledge import KnowledgeBase, load_knowledge
+from assistant.answering.answer import Assistant
+from assistant.answering.knowledge import KnowledgeBase, load_knowledge
 
 DATA = Path(__file__).parent / "data"
 

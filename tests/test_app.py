@@ -6,15 +6,15 @@ import pytest
 from textual.binding import Binding
 from textual.widgets import Button, Input, Static
 
-from assistant.core.answer import Assistant
-from assistant.core.config import AppConfig
-from assistant.core.speech import NO_DEVICE
+from assistant.answering.answer import Assistant
+from assistant.config import AppConfig
 from assistant.ui.app import make_app
 from assistant.ui.screens.help import HelpScreen
 from assistant.ui.screens.topic_browser import TopicBrowser
 from assistant.ui.widgets.answer_block import AnswerBlock
 from assistant.ui.widgets.speech_controls import SpeechControls
 from assistant.ui.widgets.urgent_banner import UrgentBanner
+from assistant.voice.speech import NO_DEVICE
 
 from .ui_support import ask, recording_app, started
 

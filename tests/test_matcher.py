@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.core.answer import UNKNOWN_ANSWER, Assistant
+from assistant.answering.answer import UNKNOWN_ANSWER, Assistant
 from tests.conftest import labelled_questions
 
 ROWS = labelled_questions()

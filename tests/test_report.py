@@ -6,9 +6,9 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
-from assistant.core.answer import Assistant
-from assistant.core.history import History
-from assistant.core.report import group_unanswered, render_report
+from assistant.answering.answer import Assistant
+from assistant.records.history import History
+from assistant.records.report import group_unanswered, render_report
 
 FIXTURE = [
     "Can I have a glass of wine?", "can i have a glas of wine", "can I have a glass of wine",

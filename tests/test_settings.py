@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core.settings import (
+from assistant.records.settings import (
     THEMES,
     BadValue,
     Settings,

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core.knowledge import KnowledgeBase, knowledge_root
-from assistant.core.speech import NO_DEVICE, NO_ENGINE, Speaker, SpeechSettings
+from assistant.answering.knowledge import KnowledgeBase, knowledge_root
+from assistant.voice.speech import NO_DEVICE, NO_ENGINE, Speaker, SpeechSettings
 
 from .audio import NullSink, Recorder, rms, voiced_seconds, wav_samples, wav_seconds
 
@@ -204,7 +204,7 @@ def test_a_killed_engine_is_replaced(speaker: Speaker, recorder: Recorder,
 def test_nothing_stray_reaches_the_terminal(sink: NullSink) -> None:
     script = (
         "import time\n"
-        "from assistant.core.speech import Speaker\n"
+        "from assistant.voice.speech import Speaker\n"
         "s = Speaker()\n"
         "s.speak('One sentence here. And another one here.'); time.sleep(0.6); s.stop()\n"
         "s.speak('A third sentence.'); s.wait(20)\n"

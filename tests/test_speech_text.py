@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.core.knowledge import KnowledgeBase
-from assistant.core.speech_text import for_the_ear
+from assistant.answering.knowledge import KnowledgeBase
+from assistant.voice.speech_text import for_the_ear
 
 
 def test_splits_into_sentences() -> None:

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from assistant.core.answer import Assistant
-from assistant.core.knowledge import KnowledgeBase, load_knowledge
-from assistant.core.text import words
-from assistant.core.triage import Triager
+from assistant.answering.answer import Assistant
+from assistant.answering.knowledge import KnowledgeBase, load_knowledge
+from assistant.answering.text import words
+from assistant.answering.triage import Triager
 
 KB = load_knowledge()
 TRIAGER = Triager(KB)

@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from assistant.core.config import AppConfig
-from assistant.core.listen import AudioSource
-from assistant.core.speech import SpeechSettings
+from assistant.config import AppConfig
 from assistant.ui.app import AssistantApp, make_app
+from assistant.voice.listen import AudioSource
+from assistant.voice.speech import SpeechSettings
 
 
 class RecordingSpeech:

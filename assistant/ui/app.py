@@ -13,7 +13,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from ..core.config import AppConfig
+from ..config import AppConfig
 from .screens.main import MainScreen
 from .theme import THEMES
 from .widgets.conversation import Conversation
@@ -21,12 +21,12 @@ from .widgets.listening_bar import ListeningBar
 from .widgets.speech_controls import SpeechControls
 
 if TYPE_CHECKING:
-    from ..core.answer import Assistant, Reply
-    from ..core.history import History
-    from ..core.knowledge import KnowledgeBase
-    from ..core.listen import AudioSource, Recognizer
-    from ..core.settings import Settings
-    from ..core.speech import SpeechLayer
+    from ..answering.answer import Assistant, Reply
+    from ..answering.knowledge import KnowledgeBase
+    from ..records.history import History
+    from ..records.settings import Settings
+    from ..voice.listen import AudioSource, Recognizer
+    from ..voice.speech import SpeechLayer
 
 NOTHING_HEARD = ("I did not hear a question. Press F9 and speak when the green bar shows, "
                  "or type.")
@@ -87,9 +87,9 @@ class AssistantApp(App[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         """Knowledge and speech start after the first frame, off the main thread."""
-        from ..core.answer import Assistant
-        from ..core.knowledge import KnowledgeError, load_knowledge
-        from ..core.speech import Speaker
+        from ..answering.answer import Assistant
+        from ..answering.knowledge import KnowledgeError, load_knowledge
+        from ..voice.speech import Speaker
 
         try:
             kb = load_knowledge(self.config.kb_root)
@@ -114,7 +114,7 @@ class AssistantApp(App[None]):
 
     def _prepare_listening(self, kb: KnowledgeBase) -> None:
         """Last, so that questions can be typed while the speech model loads."""
-        from ..core.listen import ListenError, Recognizer, microphone_problem
+        from ..voice.listen import ListenError, Recognizer, microphone_problem
 
         problem = None if self.audio_source else microphone_problem()
         recognizer = None
@@ -131,7 +131,7 @@ class AssistantApp(App[None]):
             self.main.voice_unavailable(problem)
 
     def _open_history(self) -> History:
-        from ..core.history import History
+        from ..records.history import History
 
         return History(on_notice=lambda text: self._from_thread(
             self.notify, text, title="History", severity="warning", timeout=30))
@@ -242,7 +242,7 @@ class AssistantApp(App[None]):
                     else "Answers will not be read aloud; press F5 to hear one.")
 
     def current_settings(self) -> Settings:
-        from ..core.settings import Settings
+        from ..records.settings import Settings
 
         speech = self.speech.settings if self.speech is not None else self.config.speech
         return Settings(rate=speech.rate, volume=speech.volume, voice=speech.voice or "",
@@ -250,7 +250,7 @@ class AssistantApp(App[None]):
                         theme=self.theme, keep_history=self.config.keep_history)
 
     def action_settings(self) -> None:
-        from ..core.settings import settings_path
+        from ..records.settings import settings_path
         from .screens.settings import SettingsScreen
 
         if isinstance(self.screen, SettingsScreen):
@@ -260,7 +260,7 @@ class AssistantApp(App[None]):
 
     def use_settings(self, settings: Settings) -> None:
         """Save the settings, then put every one of them into effect now."""
-        from ..core.settings import save_settings
+        from ..records.settings import save_settings
 
         try:
             self.notify(save_settings(settings).message(), title="Settings", timeout=10)
@@ -294,7 +294,7 @@ class AssistantApp(App[None]):
     def _export(self, history: History) -> None:
         import platformdirs
 
-        from ..core.transcript import default_export_name, render_text
+        from ..records.transcript import default_export_name, render_text
 
         folder = Path(platformdirs.user_documents_dir())
         path = folder / default_export_name()
@@ -326,7 +326,7 @@ class AssistantApp(App[None]):
 
     @work(thread=True, exclusive=True, group="listen", exit_on_error=False)
     def _listen(self, recognizer: Recognizer, stop: threading.Event) -> None:
-        from ..core.listen import ListenError, MicrophoneSource, record_question
+        from ..voice.listen import ListenError, MicrophoneSource, record_question
 
         bar = self.main.query_one(ListeningBar)
         try:

@@ -18,7 +18,7 @@ from ..widgets.speech_controls import SpeechControls
 from ..widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
-    from ...core.answer import Reply
+    from ...answering.answer import Reply
     from ..app import AssistantApp
 
 TITLE = "Laminectomy assistant"

@@ -17,11 +17,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, Switch
 
-from ...core.config import MAX_RATE, MIN_RATE, RATE_STEP
-from ...core.settings import EMERGENCY_NUMBERS, THEMES, BadValue, Settings, check_value
+from ...config import MAX_RATE, MIN_RATE, RATE_STEP
+from ...records.settings import EMERGENCY_NUMBERS, THEMES, BadValue, Settings, check_value
 
 if TYPE_CHECKING:
-    from ...core.speech_engine import Voice
+    from ...voice.speech_engine import Voice
 
 OTHER = "other"
 LOUDNESS = [(f"{p}%", p / 100) for p in (100, 80, 60, 40, 20)]

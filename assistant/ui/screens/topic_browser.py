@@ -13,7 +13,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from ...core.knowledge import KnowledgeBase
+    from ...answering.knowledge import KnowledgeBase
 
 
 class TopicBrowser(ModalScreen[str | None]):

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 if TYPE_CHECKING:
-    from ...core.answer import Alternative, Reply
+    from ...answering.answer import Alternative, Reply
 
 
 class AnswerBlock(Vertical):

@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import Button, Static
 
 if TYPE_CHECKING:
-    from ...core.answer import Reply
+    from ...answering.answer import Reply
 
 
 

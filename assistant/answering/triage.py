@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .knowledge import KnowledgeBase, NumberRule, Sign
-from .text import stem, words
+from .text import allowed_typos, stem, words
 
 GAP = 2
 WINDOW = 12
@@ -26,15 +26,6 @@ NUMBER_NEAR = 4
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 STRONG, WEAK = 2, 1
-
-
-def allowed_typos(length: int) -> int:
-    """Edits tolerated for a word of this length: none for short words."""
-    if length <= 3:
-        return 0
-    if length <= 8:
-        return 1
-    return 2
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from .knowledge import KnowledgeBase
-from .settings import APP_NAME
+from ..answering.knowledge import KnowledgeBase
+from ..config import APP_NAME
 
 if TYPE_CHECKING:
     from pocketsphinx import Decoder

@@ -10,7 +10,7 @@ output goes nowhere, every file is checked, the rate is measured, and a
 crashed or hung child is simply replaced. Playing is done elsewhere
 (`audio_out.py`), by a player that can be killed at once.
 
-Run as `python -m assistant.core.speech_engine [--voice V]`; it speaks JSON
+Run as `python -m assistant.voice.speech_engine [--voice V]`; it speaks JSON
 lines on stdin/stdout.
 """
 
@@ -189,7 +189,7 @@ class EngineProcess:
         with self._lock:
             if self.pid is not None:
                 return
-            args = [sys.executable, "-m", "assistant.core.speech_engine"]
+            args = [sys.executable, "-m", "assistant.voice.speech_engine"]
             if self.voice:
                 args += ["--voice", self.voice]
             if self.rate:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+APP_NAME = "laminectomy-assistant"     # names the user folders: config, data, cache
 MIN_RATE, MAX_RATE, RATE_STEP = 80, 260, 15
 
 

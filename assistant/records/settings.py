@@ -19,9 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .config import MAX_RATE, MIN_RATE, AppConfig, SpeechSettings
+from ..config import APP_NAME, MAX_RATE, MIN_RATE, AppConfig, SpeechSettings
 
-APP_NAME = "laminectomy-assistant"
 THEMES = {"high-contrast": "light text on black", "high-contrast-light": "dark text on white"}
 EMERGENCY_NUMBERS = {"911": "USA and Canada", "999": "United Kingdom", "112": "Europe"}
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{0,18}[0-9]$|^[0-9]$")

@@ -19,10 +19,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .settings import APP_NAME
+from ..config import APP_NAME
 
 if TYPE_CHECKING:
-    from .answer import Reply
+    from ..answering.answer import Reply
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (

@@ -20,8 +20,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
+from ..config import RATE_STEP, SpeechSettings
 from .audio_out import AudioFormat, Output, Stream, find_output, read_wav, with_volume, write_wav
-from .config import RATE_STEP, SpeechSettings
 from .speech_engine import EngineFailed, EngineMissing, EngineProcess, Voice
 from .speech_text import for_the_ear
 

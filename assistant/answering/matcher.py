@@ -19,9 +19,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .knowledge import Entry, KnowledgeBase
-from .text import stem, words
+from .text import allowed_typos, stem, words
 from .timeref import stages
-from .triage import allowed_typos
 
 # Calibrated on the dev questions, checked on our own held-out phrasings.
 ANSWER_AT = 44.0          # below this the best entry is not trusted

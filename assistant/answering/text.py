@@ -109,3 +109,12 @@ def stem(word: str) -> str:
             base = base[:-1]
         return base.rstrip("e") if suffix != "e" and len(base) > 3 else base
     return word
+
+
+def allowed_typos(length: int) -> int:
+    """Edits tolerated for a word of this length: none for short words."""
+    if length <= 3:
+        return 0
+    if length <= 8:
+        return 1
+    return 2

@@ -1,0 +1,7 @@
+"""Records: what is kept between sessions on this computer: settings, the
+question history, its export and the unanswered-question report.
+
+May import: the standard library, platformdirs, rapidfuzz, `assistant.config`
+and `assistant.answering` (types only). Never textual, rich, audio,
+`assistant.voice` or `assistant.ui`.
+"""
