@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,10 @@ from assistant.answering.answer import Assistant
 from assistant.answering.knowledge import KnowledgeBase, load_knowledge
 
 DATA = Path(__file__).parent / "data"
+# One trained matcher for the whole run, child processes included: the cache is
+# keyed by the banks' content, so a stale one is never used.
+os.environ.setdefault("LAMINECTOMY_MODEL_CACHE",
+                      str(Path(tempfile.gettempdir()) / "laminectomy-test-models"))
 
 
 @pytest.fixture(scope="session")

@@ -222,3 +222,22 @@ async def test_the_newest_answer_is_in_view_under_the_banner() -> None:
         newest = blocks(app)[-1]
         assert app.main.query_one(UrgentBanner).has_class("shown")
         assert newest.region.y == conversation.region.y + 1      # its top, under the margin
+
+
+async def test_the_three_bands_as_a_person_sees_them() -> None:
+    """Sure: the answer alone; fairly sure: the answer and "Or did you mean";
+    unsure: no answer, three choices; out of scope: the kind "not in the guide"."""
+    app, _ = recording_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await started(pilot)
+        seen: dict[str, str] = {}
+        for question in ("When can I drive again after a laminectomy?",
+                         "what about the thing", "can i drink wine after my surgery"):
+            await ask(pilot, question)
+            block = app.screen.query(AnswerBlock).last()
+            seen[block.reply.band] = " ".join(
+                str(w.render()) for w in block.query("Static, Button"))
+        assert "surgical team has cleared you" in seen["sure"]
+        assert "did you mean" not in seen["sure"].lower()
+        assert "Did you mean:" in seen["unsure"] and seen["unsure"].count("→") == 3
+        assert "does not answer that" in seen["out-of-scope"]

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-FIELDS = {"question", "triage", "signs", "advice", "kind", "topic", "entry", "score",
+FIELDS = {"band", "question", "triage", "signs", "advice", "kind", "topic", "entry", "score",
           "answer", "alternatives"}
 
 

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
 HEADLESS = ("answering", "voice", "records")
 # Which of our rooms each headless room may import; config is plain data for all.
 ALLOWED = {
-    "answering": {"answering"},
+    "answering": {"answering", "config"},
     "voice": {"voice", "answering", "config"},
     "records": {"records", "answering", "config"},
 }

@@ -24,7 +24,10 @@ def test_questions_in_answers_out_until_quit() -> None:
     assert out.index("Recognised: Redness, warmth") > urgent
     goodbye = out.index("Goodbye")
     assert urgent < goodbye
-    assert out.count("(From the guide") == 1          # the question after quit is not answered
+    # The driving answer, and the guide's warning signs under the bare sign; the
+    # question after quit is not answered.
+    assert out.count("(From the guide") == 2
+    assert "shower" not in out.split("Goodbye")[1]
     assert "Traceback" not in out
 
 

@@ -6,18 +6,28 @@ and nothing else, so none of them can forget triage.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .knowledge import Entry, KnowledgeBase, load_knowledge
 from .matcher import Matcher
+from .text import words
 from .triage import SignHit, Triager, format_advice
+
+# The guide's own warning-sign entry: what a bare warning sign leads to.
+WARNING_SIGNS_ENTRY = "when-to-call"
 
 MAX_QUESTION_CHARS = 2_000
 
 UNKNOWN_ANSWER = (
     "I'm sorry, the patient guide I was given does not answer that. "
     "Please ask your surgical team or your doctor's office; they know your case."
+)
+UNSURE_ANSWER = (
+    "I'm not sure which part of the guide you mean. Please choose one of these, "
+    "or ask again in other words. If it is not among them, your surgical team can help."
 )
 EMPTY_ANSWER = "Please type or say a question, for example: When can I drive again?"
 UNREADABLE_ANSWER = (
@@ -42,6 +52,7 @@ class Reply:
     advice: str | None
     spoken_advice: str | None
     kind: str                        # "answer" | "unknown"
+    band: str                        # "sure" | "fairly-sure" | "unsure" | "out-of-scope"
     topic: str | None
     entry: str | None
     score: float
@@ -57,6 +68,7 @@ class Reply:
             "signs": [s.id for s in self.signs],
             "advice": self.advice,
             "kind": self.kind,
+            "band": self.band,
             "topic": self.topic,
             "entry": self.entry,
             "score": self.score,
@@ -75,8 +87,8 @@ class Reply:
         lines.append(self.answer)
         if self.section:
             lines.append(f"(From the guide, section: {self.section})")
-        if self.alternatives:
-            label = "Did you mean" if self.kind == "unknown" else "Also see"
+        if self.alternatives and self.band != "sure":
+            label = "Or did you mean" if self.kind == "answer" else "Did you mean"
             lines.append(f"{label}: " + "; ".join(a.title for a in self.alternatives))
         return "\n".join(lines)
 
@@ -87,10 +99,11 @@ class Reply:
 
 
 class Assistant:
-    def __init__(self, kb: KnowledgeBase | None = None, emergency_number: str = "911") -> None:
+    def __init__(self, kb: KnowledgeBase | None = None, emergency_number: str = "911",
+                 cache: Path | None = None) -> None:
         self.kb = kb or load_knowledge()
         self.triager = Triager(self.kb)
-        self.matcher = Matcher(self.kb)
+        self.matcher = Matcher(self.kb, cache=cache or model_cache())
         self.emergency_number = emergency_number
 
     def _alt(self, entry: Entry, score: float) -> Alternative:
@@ -113,23 +126,57 @@ class Assistant:
         result = self.matcher.match(text[: MAX_QUESTION_CHARS * 5])
         alternatives = tuple(self._alt(m.entry, m.score) for m in result.alternatives)
         if result.kind == "answer" and result.best is not None:
-            e = result.best.entry
-            return Reply(shown, triage.tier, triage.signs, advice, spoken, "answer", e.topic,
-                         e.id, result.best.score, e.answer, e.source.section,
-                         tuple(self._alt(self.kb.entry(r), 0.0) for r in e.related),
-                         alternatives)
+            return self._answer(shown, triage, advice, spoken, result.band, result.best.entry,
+                                result.best.score, alternatives)
+        if triage.fired and WARNING_SIGNS_ENTRY in self._ids and self._only_signs(text, triage):
+            # A warning sign and nothing else we can answer: what the guide says
+            # about warning signs, under the advice.
+            return self._answer(shown, triage, advice, spoken, "sure",
+                                self.kb.entry(WARNING_SIGNS_ENTRY), 100.0, ())
         score = result.best.score if result.best else 0.0
-        return Reply(shown, triage.tier, triage.signs, advice, spoken, "unknown", None, None,
-                     score, UNKNOWN_ANSWER, None, (), alternatives)
+        text_out = UNKNOWN_ANSWER if result.band == "out-of-scope" else UNSURE_ANSWER
+        if result.band != "out-of-scope" and not alternatives:
+            text_out = UNKNOWN_ANSWER
+        return Reply(shown, triage.tier, triage.signs, advice, spoken, "unknown", result.band,
+                     None, None, score, text_out, None, (), alternatives)
+
+    def _only_signs(self, text: str, triage: Any) -> bool:
+        """Whether the message says little beyond its warning signs ("I have a fever")."""
+        named = {w for hit in triage.signs for w in words(hit.words)}
+        rest = [w for w in words(text) if w not in named and w not in self.kb.stopwords]
+        return len(rest) <= 2
+
+    @property
+    def _ids(self) -> set[str]:
+        return {e.id for e in self.kb.entries}
+
+    def _answer(self, shown: str, triage: Any, advice: str | None, spoken: str | None,
+                band: str, e: Entry, score: float,
+                alternatives: tuple[Alternative, ...]) -> Reply:
+        return Reply(shown, triage.tier, triage.signs, advice, spoken, "answer", band, e.topic,
+                     e.id, score, e.answer, e.source.section,
+                     tuple(self._alt(self.kb.entry(r), 0.0) for r in e.related), alternatives)
 
     def _plain(self, shown: str, triage: Any, advice: str | None, spoken: str | None,
                answer: str) -> Reply:
-        return Reply(shown, triage.tier, triage.signs, advice, spoken, "unknown", None, None,
-                     0.0, answer)
+        return Reply(shown, triage.tier, triage.signs, advice, spoken, "unknown", "unsure",
+                     None, None, 0.0, answer)
 
     def answer_entry(self, entry_id: str) -> Reply:
         """The reply for an entry chosen from the topic browser or "did you mean"."""
         e = self.kb.entry(entry_id)
-        return Reply(self.kb.topic(e.topic).title, "none", (), None, None, "answer", e.topic,
+        return Reply(self.kb.topic(e.topic).title, "none", (), None, None, "answer", "sure",
+                     e.topic,
                      e.id, 100.0, e.answer, e.source.section,
                      tuple(self._alt(self.kb.entry(r), 0.0) for r in e.related))
+
+
+def model_cache() -> Path:
+    """Where trained models are kept: $LAMINECTOMY_MODEL_CACHE, else the user's cache."""
+    if os.environ.get("LAMINECTOMY_MODEL_CACHE"):
+        return Path(os.environ["LAMINECTOMY_MODEL_CACHE"])
+    import platformdirs
+
+    from ..config import APP_NAME
+
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / "answers"

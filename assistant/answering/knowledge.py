@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .banks import BankProblem, Example, load_phrasings, load_sign_bank
+
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "knowledge"
 TIERS = ("emergency", "urgent")
 MAX_ANSWER_WORDS = 150
@@ -117,6 +119,8 @@ class KnowledgeBase:
     pronunciations: dict[str, str]
     stopwords: frozenset[str]
     english_words: frozenset[str]
+    phrasings: tuple[Example, ...] = ()      # the phrasing bank, out-of-scope included
+    sign_bank: tuple[Example, ...] = ()      # sign messages and hard negatives
     _by_id: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
 
     def entry(self, entry_id: str) -> Entry:
@@ -437,11 +441,16 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase | None, lis
     for k in say.keys() - pronunciations.keys():
         problems.append(Problem(say_path, _File(say_path, []).find(f"{k} ="),
                                 f"pronunciation of '{k}' must be text"))
+    bank_problems: list[BankProblem] = []
+    phrasings = load_phrasings(root / "phrasings", {e.id for e in entries}, bank_problems)
+    sign_bank = load_sign_bank(root / "signs", {s.id for s in triage.signs}, bank_problems)
+    problems += [Problem(p.path, p.line, p.message) for p in bank_problems]
     if problems:
         return None, problems
     kb = KnowledgeBase(root, str(guide_file.data.get("title", "the patient guide")),
                        guide_text, topics, entries, triage, synonyms, pronunciations,
-                       _word_list(root / "stopwords.txt"), _word_list(root / "english-words.txt"))
+                       _word_list(root / "stopwords.txt"), _word_list(root / "english-words.txt"),
+                       phrasings, sign_bank)
     return kb, []
 
 

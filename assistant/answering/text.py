@@ -77,6 +77,25 @@ def _join_numbers(words: list[str]) -> list[str]:
     return out
 
 
+# How people open and close a message, and the sounds of speech: none of it
+# says what the question is about, and all of it dilutes the words that do.
+_OPENING = re.compile(
+    r"^\W*(?:(?:to whom it may concern|dear|hello|hi|hiya|good|morning|afternoon|evening|"
+    r"day|sir|sirs|madam|doctor|dr|nurse|team|there|all)\b[\s,.!:;]*)+", re.I)
+_CLOSING = re.compile(
+    r"(?:[\s,.!]*\b(?:yours|kind|best|warm|many|with)\b\s*(?:faithfully|sincerely|truly|"
+    r"regards|wishes|thanks)?\b[\s,.!]*(?:\w+[\s.]*){0,3}|[\s,.!]*\b(?:thank you|thanks)"
+    r"(?: (?:very much|in advance|so much))?[\s,.!]*(?:\w+[\s.]*){0,2})$", re.I)
+FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "ah", "hmm", "mm"})
+
+
+def gist(text: str) -> str:
+    """The message without its greeting, sign-off and speech fillers."""
+    core = _CLOSING.sub("", _OPENING.sub("", text.strip()))
+    kept = " ".join(w for w in core.split() if w.casefold().strip(",.") not in FILLERS)
+    return kept or text
+
+
 def words(text: str) -> list[str]:
     """Lower-case words and numbers of a question, number words as digits."""
     return _join_numbers(_TOKEN.findall(clean(text)))

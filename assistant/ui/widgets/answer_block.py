@@ -40,7 +40,10 @@ class AnswerBlock(Vertical):
         yield Static(Content(reply.answer), classes="answer")
         if reply.section:
             yield Static(Content(f"From the guide, section: {reply.section}"), classes="source")
-        if reply.kind == "unknown" and reply.alternatives:
+        if reply.band == "fairly-sure" and reply.alternatives:
+            # Fairly sure: the answer, and the next best readings under it.
+            yield from self._links("Or did you mean:", reply.alternatives)
+        elif reply.kind == "unknown" and reply.alternatives:
             yield from self._links("Did you mean:", reply.alternatives)
         elif reply.related:
             yield from self._links("Related:", reply.related)

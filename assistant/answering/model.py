@@ -1,0 +1,161 @@
+"""A small text classifier trained on our own banks, cached by their content.
+
+Features are character n-grams of each word (what survives typos and speech
+recognisers splitting words) plus word unigrams and bigrams of the words the
+caller prepares (typo repair, time stage). They are TF-IDF weighted and fed to
+a multinomial logistic regression. scikit-learn trains it once per change of
+the banks; the weights are saved as a .npz file and used with numpy alone, so
+answering a question never imports scikit-learn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .text import gist, words
+
+FEATURES_VERSION = 4            # change when features() changes: old caches are ignored
+CHAR_SIZES = (2, 3, 4, 5)
+
+Prepare = Callable[[str], list[str]]
+
+
+def char_grams(tokens: Iterable[str]) -> Iterable[str]:
+    for token in tokens:
+        padded = f" {token} "
+        for n in CHAR_SIZES:
+            for i in range(len(padded) - n + 1):
+                yield padded[i:i + n]
+
+
+def features(text: str, prepare: Prepare | None = None) -> Counter[str]:
+    text = gist(text)
+    raw = words(text)
+    counts: Counter[str] = Counter(char_grams(raw))
+    prepared = prepare(text) if prepare else raw
+    counts.update(f"w:{w}" for w in prepared)
+    counts.update(f"b:{a}_{b}" for a, b in zip(prepared, prepared[1:], strict=False))
+    joined = " ".join(raw)          # grams across word ends: "lamina neck", "ca nt"
+    counts.update(f"x:{joined[i:i + 5]}" for i in range(len(joined) - 4)
+                  if " " in joined[i + 1:i + 4])
+    return counts
+
+
+@dataclass
+class TextModel:
+    labels: list[str]
+    vocab: dict[str, int]
+    idf: np.ndarray                  # (features,)
+    coef: np.ndarray                 # (features, labels), float32
+    intercept: np.ndarray            # (labels,)
+
+    def vector(self, counts: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
+        pairs = [(self.vocab[f], c) for f, c in counts.items() if f in self.vocab]
+        if not pairs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        idx = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+        tf = np.fromiter((1.0 + math.log(c) for _, c in pairs), dtype=np.float32,
+                         count=len(pairs))
+        values = tf * self.idf[idx]
+        return idx, values / (np.linalg.norm(values) or 1.0)
+
+    def probabilities(self, counts: Counter[str]) -> np.ndarray:
+        idx, values = self.vector(counts)
+        logits = values @ self.coef[idx] + self.intercept if len(idx) else self.intercept
+        logits = logits - logits.max()
+        exp = np.exp(logits)
+        return exp / exp.sum()
+
+    # ------------------------------------------------------------------ file
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        names = sorted(self.vocab, key=self.vocab.__getitem__)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            np.savez_compressed(out, labels=np.array(self.labels), vocab=np.array(names),
+                                idf=self.idf, coef=self.coef, intercept=self.intercept)
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> TextModel:
+        with np.load(path, allow_pickle=False) as data:
+            names = [str(n) for n in data["vocab"]]
+            return cls([str(x) for x in data["labels"]], {n: i for i, n in enumerate(names)},
+                       data["idf"].astype(np.float32), data["coef"].astype(np.float32),
+                       data["intercept"].astype(np.float32))
+
+
+def train(samples: Sequence[tuple[str, str]], prepare: Prepare | None = None,
+          c: float = 10.0, weights: dict[str, float] | None = None) -> TextModel:
+    """Fit on (text, label) pairs. Imports scikit-learn: call only to (re)build a cache."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    counted = [features(text, prepare) for text, _ in samples]
+    df: Counter[str] = Counter(f for counts in counted for f in counts)
+    vocab = {f: i for i, f in enumerate(sorted(df))}
+    n = len(samples)
+    idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in sorted(df)],
+                   dtype=np.float32)
+    labels = sorted({label for _, label in samples})
+    draft = TextModel(labels, vocab, idf, np.zeros((0, 0), np.float32), np.zeros(0))
+    rows, cols, vals = [], [], []
+    for r, counts in enumerate(counted):
+        idx, values = draft.vector(counts)
+        rows += [r] * len(idx)
+        cols += idx.tolist()
+        vals += values.tolist()
+    x = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
+    y = [label for _, label in samples]
+    weight = None
+    if weights:
+        weight = np.array([weights.get(label, 1.0) for label in y])
+    fit = LogisticRegression(C=c, solver="saga", tol=1e-3, max_iter=300).fit(
+        x, y, sample_weight=weight)
+    order = [list(fit.classes_).index(label) for label in labels]
+    coef = np.ascontiguousarray(fit.coef_[order].T, dtype=np.float32)
+    if len(labels) == 2:         # scikit-learn keeps one row for two classes
+        one = fit.coef_[0].astype(np.float32)
+        coef = np.stack([-one / 2, one / 2], axis=1)
+        intercept = np.array([-fit.intercept_[0] / 2, fit.intercept_[0] / 2], np.float32)
+    else:
+        intercept = fit.intercept_[order].astype(np.float32)
+    return TextModel(labels, vocab, idf, coef, intercept)
+
+
+def content_key(samples: Sequence[tuple[str, str]], extra: object = None) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps([FEATURES_VERSION, extra, list(samples)]).encode())
+    return digest.hexdigest()[:20]
+
+
+def cached(folder: Path | None, name: str, samples: Sequence[tuple[str, str]],
+           prepare: Prepare | None, extra: object = None, **options: object) -> TextModel:
+    """The model for these samples: from the cache when it was trained on exactly
+    them, else trained now and saved. An unwritable cache only costs the time."""
+    key = content_key(samples, [extra, sorted(options.items())])
+    path = folder / f"{name}-{key}.npz" if folder else None
+    if path and path.exists():
+        try:
+            return TextModel.load(path)
+        except (OSError, ValueError, KeyError):
+            path.unlink(missing_ok=True)
+    model = train(samples, prepare, **options)  # type: ignore[arg-type]
+    if path:
+        try:
+            for old in path.parent.glob(f"{name}-*.npz"):
+                old.unlink(missing_ok=True)
+            model.save(path)
+        except OSError:
+            pass
+    return model
