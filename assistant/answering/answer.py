@@ -102,8 +102,9 @@ class Assistant:
     def __init__(self, kb: KnowledgeBase | None = None, emergency_number: str = "911",
                  cache: Path | None = None) -> None:
         self.kb = kb or load_knowledge()
-        self.triager = Triager(self.kb)
-        self.matcher = Matcher(self.kb, cache=cache or model_cache())
+        cache = cache or model_cache()
+        self.triager = Triager(self.kb, cache)
+        self.matcher = Matcher(self.kb, cache=cache)
         self.emergency_number = emergency_number
 
     def _alt(self, entry: Entry, score: float) -> Alternative:

@@ -11,16 +11,24 @@ still names a fever, and over-triage is safe where under-triage is not.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from .banks import NO_SIGN, Example
 from .knowledge import KnowledgeBase, NumberRule, Sign
+from .model import TextModel, cached, features
 from .text import allowed_typos, stem, words
 
 GAP = 2
+DETECT_AT = 0.35          # the bank detector's "some sign" probability that routes
+DETECTOR_C = 30.0
+CHUNK_WORDS = 40
+_SENTENCE = re.compile(r"(?<=[.!?;\n])\s+")
 WINDOW = 12
 NUMBER_NEAR = 4
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -57,8 +65,11 @@ Rule = tuple[Part, ...]        # all parts within WINDOW
 class Triager:
     """Compiled triage rules for one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, cache: Path | None = None,
+                 bank: Sequence[Example] | None = None,
+                 detect_at: float = DETECT_AT) -> None:
         self.kb = kb
+        self.detect_at = detect_at
         data = kb.triage
         self.tiers = data.tiers
         self.groups: dict[str, Item] = {
@@ -82,6 +93,7 @@ class Triager:
                           *(e.answer for e in kb.entries)])
         self.real_words = kb.english_words | set(words(known))
         self._candidates = lru_cache(maxsize=20_000)(self._compute_candidates)
+        self.detector = self._train_detector(cache, kb.sign_bank if bank is None else bank)
 
     def _compile(self, rule: str) -> Rule:
         parts = []
@@ -122,6 +134,34 @@ class Triager:
                     tokens[i:i + n] = [""] * n
         return tokens
 
+    def _train_detector(self, cache: Path | None,
+                        bank: Sequence[Example]) -> TextModel | None:
+        """The sign bank's classifier: every sign against "no sign" (the hard
+        negatives, the entries' questions and the phrasing bank)."""
+        samples = [(ex.text, ex.label) for ex in bank]
+        if not any(label != NO_SIGN for _, label in samples):
+            return None
+        samples += [(ex.text, NO_SIGN) for ex in self.kb.phrasings]
+        samples += [(q, NO_SIGN) for e in self.kb.entries for q in e.questions]
+        return cached(cache, "signs", samples, None, c=DETECTOR_C)
+
+    def detected(self, text: str) -> list[tuple[str, float]]:
+        """Signs the bank detector finds, each with its probability, read a
+        sentence (or at most CHUNK_WORDS words) at a time, so that a sign
+        anywhere in a long message weighs as much as in a short one."""
+        if self.detector is None:
+            return []
+        found: dict[str, float] = {}
+        labels = self.detector.labels
+        none = labels.index(NO_SIGN)
+        for chunk in chunks(text):
+            probs = self.detector.probabilities(features(chunk))
+            if 1.0 - probs[none] >= self.detect_at:
+                probs[none] = -1.0
+                best = int(probs.argmax())
+                found[labels[best]] = max(found.get(labels[best], 0.0), float(probs[best]))
+        return sorted(found.items(), key=lambda kv: -kv[1])
+
     def triage(self, question: str) -> Triage:
         tokens = self._tokens(question)
         cands = [self._candidates(t) if t else {} for t in tokens]
@@ -142,6 +182,13 @@ class Triager:
                 found = self._match_numbers(sign.numbers, tokens, cands)
                 if found is not None:
                     hits[sign.id] = SignHit(sign.id, sign.tier, sign.label, found)
+        if not hits:
+            # The bank detector hears signs told in words no rule has; the rules
+            # stay the precise first line and name the words they matched.
+            by_id = {sign.id: sign for sign in self.kb.triage.signs}
+            for sign_id, _ in self.detected(question)[:2]:
+                sign = by_id[sign_id]
+                hits[sign_id] = SignHit(sign_id, sign.tier, sign.label, "")
         return self._verdict(list(hits.values()))
 
     def _verdict(self, hits: list[SignHit]) -> Triage:
@@ -233,3 +280,17 @@ class Triager:
 
 def format_advice(text: str, emergency_number: str) -> str:
     return text.replace("{emergency_number}", emergency_number)
+
+
+def chunks(text: str) -> Iterator[str]:
+    """Sentences of at most CHUNK_WORDS words, overlapping by half where a
+    sentence is longer, so a sign across a cut is still read whole."""
+    for sentence in _SENTENCE.split(text):
+        ws = sentence.split()
+        if len(ws) <= CHUNK_WORDS:
+            if ws:
+                yield sentence
+            continue
+        step = CHUNK_WORDS // 2
+        for start in range(0, len(ws) - step, step):
+            yield " ".join(ws[start:start + CHUNK_WORDS])

@@ -1,0 +1,79 @@
+"""How well warning signs are caught in words nobody trained on.
+
+    .venv/bin/python bench/signs.py            (part of: make bench)
+
+Cross-validation over the sign bank holding out one whole style at a time:
+the detector is trained on the other styles; the rules are the same for all.
+A sign message counts as caught when triage fires at all, and at the right
+tier when it fires at the sign's tier or above. Hard negatives and the
+phrasing bank's questions of the held-out style count as false alarms when
+they fire. The held-out file tests/data/heldout.jsonl is reported too.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.answering.banks import NO_SIGN  # noqa: E402
+from assistant.answering.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
+from assistant.answering.triage import Triager  # noqa: E402
+
+RANK = {"none": 0, "urgent": 1, "emergency": 2}
+
+
+def score(kb: KnowledgeBase, triager: Triager, messages: list[tuple[str, str]],
+          quiet: list[str]) -> dict[str, float]:
+    tier = {s.id: s.tier for s in kb.triage.signs}
+    caught = right = 0
+    missed: Counter[str] = Counter()
+    for text, sign in messages:
+        verdict = triager.triage(text).tier
+        caught += verdict != "none"
+        right += RANK[verdict] >= RANK[tier[sign]]
+        if verdict == "none":
+            missed[sign] += 1
+    flagged = sum(triager.triage(text).fired for text in quiet)
+    n = max(1, len(messages))
+    return {"n": len(messages), "caught": caught / n, "tier": right / n,
+            "quiet_n": len(quiet), "flagged": flagged / max(1, len(quiet)),
+            "missed": dict(missed.most_common(3))}  # type: ignore[dict-item]
+
+
+def main() -> None:
+    kb = load_knowledge()
+    styles = sorted({ex.style for ex in kb.sign_bank})
+    rows = {}
+    for style in styles:
+        train = [ex for ex in kb.sign_bank if ex.style != style]
+        triager = Triager(kb, None, train)
+        held = [ex for ex in kb.sign_bank if ex.style == style]
+        quiet = [ex.text for ex in held if ex.label == NO_SIGN]
+        quiet += [ex.text for ex in kb.phrasings if ex.style == style]
+        rows[style] = score(kb, triager, [(ex.text, ex.label) for ex in held
+                                          if ex.label != NO_SIGN], quiet)
+    rules_only = Triager(kb, None, [])
+    signs = [(ex.text, ex.label) for ex in kb.sign_bank if ex.label != NO_SIGN]
+    quiet = [ex.text for ex in kb.sign_bank if ex.label == NO_SIGN]
+    rows["rules alone"] = score(kb, rules_only, signs, quiet + [ex.text for ex in kb.phrasings])
+    lines = [json.loads(line) for line in
+             (ROOT / "tests" / "data" / "heldout.jsonl").read_text().splitlines() if line]
+    full = Triager(kb, None)
+    rows["held-out file"] = score(
+        kb, full, [(r["text"], r["label"][5:]) for r in lines if r["label"].startswith("sign:")],
+        [r["text"] for r in lines if not r["label"].startswith("sign:")])
+    print("Warning signs: held-out style cross-validation (rules + bank detector)")
+    print(f"  {'':14} {'signs':>6} {'caught':>7} {'tier ok':>8} {'quiet':>6} {'flagged':>8}"
+          "  most missed")
+    for name, f in rows.items():
+        print(f"  {name:14} {f['n']:6.0f} {f['caught']:7.1%} {f['tier']:8.1%} "
+              f"{f['quiet_n']:6.0f} {f['flagged']:8.1%}  {f['missed']}")
+
+
+if __name__ == "__main__":
+    main()
