@@ -15,6 +15,8 @@ test:
 bench:
 	@scripts/setup.sh --test
 	.venv/bin/python bench/run.py
+	.venv/bin/python bench/generalise.py
+	.venv/bin/python bench/signs.py
 	.venv/bin/python bench/speech.py
 	.venv/bin/python bench/startup.py
 	.venv/bin/python bench/listen.py
