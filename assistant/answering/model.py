@@ -26,6 +26,7 @@ from .text import gist, words
 
 FEATURES_VERSION = 4            # change when features() changes: old caches are ignored
 CHAR_SIZES = (2, 3, 4, 5)
+KEEP_MODELS = 4                 # trained models kept per name in the cache folder
 
 Prepare = Callable[[str], list[str]]
 
@@ -153,9 +154,12 @@ def cached(folder: Path | None, name: str, samples: Sequence[tuple[str, str]],
     model = train(samples, prepare, **options)  # type: ignore[arg-type]
     if path:
         try:
-            for old in path.parent.glob(f"{name}-*.npz"):
-                old.unlink(missing_ok=True)
             model.save(path)
+            # Keep a few: another knowledge folder (a test's, a clinic's draft)
+            # must not evict the one the app uses.
+            kept = sorted(path.parent.glob(f"{name}-*.npz"), key=lambda p: p.stat().st_mtime)
+            for old in kept[:-KEEP_MODELS]:
+                old.unlink(missing_ok=True)
         except OSError:
             pass
     return model
