@@ -1,0 +1,45 @@
+"""List phrasings in knowledge/ that are near-copies of dev-set lines.
+
+    .venv/bin/python scripts/dev_copies.py [path/to/dev.jsonl]
+
+The dev set (../shared/eval/dev.jsonl) is a smoke test, never a source: a
+phrasing within rapidfuzz ratio 90 of one of its lines is listed here so it
+can be rewritten or dropped. Prints nothing but a count when the set is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from rapidfuzz import fuzz, process, utils
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.answering.knowledge import load_knowledge  # noqa: E402
+
+
+def main() -> int:
+    dev_path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared/eval/dev.jsonl"
+    if not dev_path.exists():
+        print(f"no dev set at {dev_path}: nothing to compare")
+        return 0
+    dev = [json.loads(line)["q"] for line in dev_path.read_text().splitlines() if line.strip()]
+    kb = load_knowledge()
+    ours = [(e.id, "entries", q) for e in kb.entries for q in e.questions]
+    ours += [(ex.label, ex.path.name, ex.text) for ex in kb.phrasings]
+    found = 0
+    for label, where, text in ours:
+        hit = process.extractOne(text, dev, scorer=fuzz.ratio, processor=utils.default_process,
+                                 score_cutoff=90)
+        if hit:
+            found += 1
+            print(f"{where}: {label}: {text!r} ~ dev {hit[0]!r} ({hit[1]:.0f})")
+    print(f"{found} near-copies of dev lines among {len(ours)} phrasings")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
