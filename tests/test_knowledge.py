@@ -140,3 +140,14 @@ def test_ask_refuses_a_broken_knowledge_base_clearly(kb_copy: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "unknown topic 'sofas'" in proc.stderr
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("sleep = [", "sleeping = [", "'sleeping' is not a known id here"),
+    ("sleep = [", "sleep = 5\nunused = [", "sleep must be a list of text lines"),
+])
+def test_a_broken_bank_names_file_and_line(kb_copy: Path, capsys: pytest.CaptureFixture[str],
+                                           old: str, new: str, words: str) -> None:
+    path = kb_copy / "phrasings" / "typed.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    _check_says(kb_copy, capsys, path, _line_of(path, new.split("\n")[0]), words)

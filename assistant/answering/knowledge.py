@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .banks import BankProblem, Example, load_phrasings, load_sign_bank
+from .banks import NO_SIGN, OUT_OF_SCOPE, STYLES, Example
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "knowledge"
 TIERS = ("emergency", "urgent")
@@ -397,6 +397,40 @@ def _load_table(path: Path, table: str, problems: list[Problem]) -> dict[str, An
     return data
 
 
+def _load_bank(folder: Path, tables: dict[str, dict[str, str]],
+               problems: list[Problem]) -> tuple[Example, ...]:
+    """Every STYLE.toml in `folder`: for each table named in `tables`, each
+    `key = ["...", ...]` becomes examples labelled `tables[table][key]`."""
+    found: list[Example] = []
+    for path in sorted(folder.glob("*.toml")):
+        f = _File(path, problems)
+        if not f.data:
+            continue
+        style = str(f.data.get("style", path.stem))
+        if style not in STYLES:
+            problems.append(Problem(path, f.find("style"), f"style {style!r} is not one of "
+                                    f"{STYLES}"))
+        for header, label_of in tables.items():
+            table = f.data.get(header)
+            start = f.find(f"[{header}]")
+            if table is None:
+                continue
+            if not isinstance(table, dict):
+                problems.append(Problem(path, start, f"[{header}] must be a table of lists"))
+                continue
+            for key, values in table.items():
+                where = f.find(f"{key} =", start)
+                if key not in label_of:
+                    problems.append(Problem(path, where, f"{key!r} is not a known id here"))
+                elif not _strings(values):
+                    problems.append(Problem(path, where, f"{key} must be a list of text "
+                                            "lines, none empty"))
+                else:
+                    found += [Example(label_of[key], _squash(v), style, path, f.find(v, where))
+                              for v in values]
+    return tuple(found)
+
+
 def _word_list(path: Path) -> frozenset[str]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -441,10 +475,12 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase | None, lis
     for k in say.keys() - pronunciations.keys():
         problems.append(Problem(say_path, _File(say_path, []).find(f"{k} ="),
                                 f"pronunciation of '{k}' must be text"))
-    bank_problems: list[BankProblem] = []
-    phrasings = load_phrasings(root / "phrasings", {e.id for e in entries}, bank_problems)
-    sign_bank = load_sign_bank(root / "signs", {s.id for s in triage.signs}, bank_problems)
-    problems += [Problem(p.path, p.line, p.message) for p in bank_problems]
+    entry_ids = {e.id: e.id for e in entries}
+    sign_ids = {s.id: s.id for s in triage.signs}
+    phrasings = _load_bank(root / "phrasings", {
+        "entries": entry_ids, "out_of_scope": {"questions": OUT_OF_SCOPE}}, problems)
+    sign_bank = _load_bank(root / "signs", {
+        "signs": sign_ids, "negatives": dict.fromkeys(sign_ids, NO_SIGN)}, problems)
     if problems:
         return None, problems
     kb = KnowledgeBase(root, str(guide_file.data.get("title", "the patient guide")),
