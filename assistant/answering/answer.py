@@ -14,7 +14,7 @@ from typing import Any
 from .knowledge import Entry, KnowledgeBase, load_knowledge
 from .matcher import Matcher
 from .text import words
-from .triage import SignHit, Triager, format_advice
+from .triage import SignHit, Triage, Triager, format_advice
 
 # The guide's own warning-sign entry: what a bare warning sign leads to.
 WARNING_SIGNS_ENTRY = "when-to-call"
@@ -105,6 +105,8 @@ class Assistant:
         cache = cache or model_cache()
         self.triager = Triager(self.kb, cache)
         self.matcher = Matcher(self.kb, cache=cache)
+        self.warning_signs = next((e for e in self.kb.entries if e.id == WARNING_SIGNS_ENTRY),
+                                  None)
         self.emergency_number = emergency_number
 
     def _alt(self, entry: Entry, score: float) -> Alternative:
@@ -129,11 +131,11 @@ class Assistant:
         if result.kind == "answer" and result.best is not None:
             return self._answer(shown, triage, advice, spoken, result.band, result.best.entry,
                                 result.best.score, alternatives)
-        if triage.fired and WARNING_SIGNS_ENTRY in self._ids and self._only_signs(text, triage):
+        if triage.fired and self.warning_signs is not None and self._only_signs(text, triage):
             # A warning sign and nothing else we can answer: what the guide says
             # about warning signs, under the advice.
             return self._answer(shown, triage, advice, spoken, "sure",
-                                self.kb.entry(WARNING_SIGNS_ENTRY), 100.0, ())
+                                self.warning_signs, 100.0, ())
         score = result.best.score if result.best else 0.0
         text_out = UNKNOWN_ANSWER if result.band == "out-of-scope" else UNSURE_ANSWER
         if result.band != "out-of-scope" and not alternatives:
@@ -146,10 +148,6 @@ class Assistant:
         named = {w for hit in triage.signs for w in words(hit.words)}
         rest = [w for w in words(text) if w not in named and w not in self.kb.stopwords]
         return len(rest) <= 2
-
-    @property
-    def _ids(self) -> set[str]:
-        return {e.id for e in self.kb.entries}
 
     def _answer(self, shown: str, triage: Any, advice: str | None, spoken: str | None,
                 band: str, e: Entry, score: float,
@@ -166,10 +164,8 @@ class Assistant:
     def answer_entry(self, entry_id: str) -> Reply:
         """The reply for an entry chosen from the topic browser or "did you mean"."""
         e = self.kb.entry(entry_id)
-        return Reply(self.kb.topic(e.topic).title, "none", (), None, None, "answer", "sure",
-                     e.topic,
-                     e.id, 100.0, e.answer, e.source.section,
-                     tuple(self._alt(self.kb.entry(r), 0.0) for r in e.related))
+        return self._answer(self.kb.topic(e.topic).title, Triage("none", (), None, None),
+                            None, None, "sure", e, 100.0, ())
 
 
 def model_cache() -> Path:

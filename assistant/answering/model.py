@@ -52,6 +52,18 @@ def features(text: str, prepare: Prepare | None = None) -> Counter[str]:
     return counts
 
 
+def tfidf(counts: Counter[str], vocab: dict[str, int],
+          idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Feature indices and their l2-normalised sublinear TF-IDF weights."""
+    pairs = [(vocab[f], c) for f, c in counts.items() if f in vocab]
+    if not pairs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    idx = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+    tf = np.fromiter((1.0 + math.log(c) for _, c in pairs), dtype=np.float32, count=len(pairs))
+    values = tf * idf[idx]
+    return idx, values / (np.linalg.norm(values) or 1.0)
+
+
 @dataclass
 class TextModel:
     labels: list[str]
@@ -61,14 +73,7 @@ class TextModel:
     intercept: np.ndarray            # (labels,)
 
     def vector(self, counts: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
-        pairs = [(self.vocab[f], c) for f, c in counts.items() if f in self.vocab]
-        if not pairs:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        idx = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
-        tf = np.fromiter((1.0 + math.log(c) for _, c in pairs), dtype=np.float32,
-                         count=len(pairs))
-        values = tf * self.idf[idx]
-        return idx, values / (np.linalg.norm(values) or 1.0)
+        return tfidf(counts, self.vocab, self.idf)
 
     def probabilities(self, counts: Counter[str]) -> np.ndarray:
         idx, values = self.vector(counts)
@@ -97,7 +102,7 @@ class TextModel:
 
 
 def train(samples: Sequence[tuple[str, str]], prepare: Prepare | None = None,
-          c: float = 10.0, weights: dict[str, float] | None = None) -> TextModel:
+          c: float = 10.0) -> TextModel:
     """Fit on (text, label) pairs. Imports scikit-learn: call only to (re)build a cache."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
@@ -109,29 +114,23 @@ def train(samples: Sequence[tuple[str, str]], prepare: Prepare | None = None,
     idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in sorted(df)],
                    dtype=np.float32)
     labels = sorted({label for _, label in samples})
-    draft = TextModel(labels, vocab, idf, np.zeros((0, 0), np.float32), np.zeros(0))
     rows, cols, vals = [], [], []
     for r, counts in enumerate(counted):
-        idx, values = draft.vector(counts)
+        idx, values = tfidf(counts, vocab, idf)
         rows += [r] * len(idx)
         cols += idx.tolist()
         vals += values.tolist()
     x = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
-    y = [label for _, label in samples]
-    weight = None
-    if weights:
-        weight = np.array([weights.get(label, 1.0) for label in y])
     fit = LogisticRegression(C=c, solver="saga", tol=1e-3, max_iter=300).fit(
-        x, y, sample_weight=weight)
-    order = [list(fit.classes_).index(label) for label in labels]
-    coef = np.ascontiguousarray(fit.coef_[order].T, dtype=np.float32)
+        x, [label for _, label in samples])
     if len(labels) == 2:         # scikit-learn keeps one row for two classes
         one = fit.coef_[0].astype(np.float32)
-        coef = np.stack([-one / 2, one / 2], axis=1)
-        intercept = np.array([-fit.intercept_[0] / 2, fit.intercept_[0] / 2], np.float32)
-    else:
-        intercept = fit.intercept_[order].astype(np.float32)
-    return TextModel(labels, vocab, idf, coef, intercept)
+        return TextModel(labels, vocab, idf, np.stack([-one / 2, one / 2], axis=1),
+                         np.array([-fit.intercept_[0] / 2, fit.intercept_[0] / 2], np.float32))
+    order = [list(fit.classes_).index(label) for label in labels]
+    return TextModel(labels, vocab, idf,
+                     np.ascontiguousarray(fit.coef_[order].T, dtype=np.float32),
+                     fit.intercept_[order].astype(np.float32))
 
 
 def content_key(samples: Sequence[tuple[str, str]], extra: object = None) -> str:
