@@ -24,7 +24,7 @@ import numpy as np
 
 from .text import gist, words
 
-FEATURES_VERSION = 4            # change when features() changes: old caches are ignored
+FEATURES_VERSION = 5            # change when features() changes: old caches are ignored
 CHAR_SIZES = (2, 3, 4, 5)
 KEEP_MODELS = 4                 # trained models kept per name in the cache folder
 

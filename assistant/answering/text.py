@@ -87,11 +87,15 @@ _CLOSING = re.compile(
     r"regards|wishes|thanks)?\b[\s,.!]*(?:\w+[\s.]*){0,3}|[\s,.!]*\b(?:thank you|thanks)"
     r"(?: (?:very much|in advance|so much))?[\s,.!]*(?:\w+[\s.]*){0,2})$", re.I)
 FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "ah", "hmm", "mm"})
+# A sign-off is looked for only in the last characters: searched from every
+# position of a long run of punctuation, _CLOSING costs the square of its length.
+SIGN_OFF_CHARS = 80
 
 
 def gist(text: str) -> str:
     """The message without its greeting, sign-off and speech fillers."""
-    core = _CLOSING.sub("", _OPENING.sub("", text.strip()))
+    core = _OPENING.sub("", text.strip())
+    core = core[:-SIGN_OFF_CHARS] + _CLOSING.sub("", core[-SIGN_OFF_CHARS:])
     kept = " ".join(w for w in core.split() if w.casefold().strip(",.") not in FILLERS)
     return kept or text
 
