@@ -23,6 +23,10 @@ def terminal() -> Terminal:
 
 def test_answer_and_banner_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.wait_for("Type your question, or press F9")
+    # Loading has ended once the voice check has spoken (no microphone here). A
+    # question sent in the first moment, before that, can be answered but left
+    # unpainted until the next key: a known flaw, not yet understood.
+    terminal.wait_for("Asking by voice is off")
     terminal.type("when can i drive again")
     terminal.send("Enter")
     terminal.wait_for("surgical team has cleared you")

@@ -185,9 +185,6 @@ class AssistantApp(App[None]):
         assert self.assistant is not None
         tier = self.assistant.kb.triage.tiers.get(reply.triage)
         self.main.show(reply, asked, tier.title if tier else "", self.config.emergency_number)
-        # A block mounted while start-up is still painting is otherwise not drawn
-        # until the next key (seen in a real terminal, not under Pilot).
-        self.screen.refresh(layout=True)
         self.last_reply = reply
         if self.speech is None:
             return
