@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -213,19 +213,30 @@ def cmd_speak(args: argparse.Namespace) -> int:
         speaker.close()
 
 
+def _kb_problems(problems: Sequence[object]) -> int:
+    print(f"{len(problems)} problem(s) in the knowledge base:", file=sys.stderr)
+    for p in problems:
+        print(f"  {p}", file=sys.stderr)
+    return 1
+
+
 def cmd_kb(args: argparse.Namespace) -> int:
     from .answering.knowledge import check_knowledge
 
     kb, problems = check_knowledge(args.kb)
     if kb is None:
-        print(f"{len(problems)} problem(s) in the knowledge base:", file=sys.stderr)
-        for p in problems:
-            print(f"  {p}", file=sys.stderr)
-        return 1
+        return _kb_problems(problems)
     if args.kb_command == "check":
+        from .answering.coverage import bank_problems, coverage_notes
+
+        if problems := bank_problems(kb):
+            return _kb_problems(problems)
+        for note in coverage_notes(kb):
+            print(f"Note: {note}")
         questions = sum(len(e.questions) for e in kb.entries)
-        print(f"Knowledge base OK: {len(kb.entries)} entries, {questions} phrasings, "
-              f"{len(kb.topics)} topics, {len(kb.triage.signs)} warning signs.")
+        print(f"Knowledge base OK: {len(kb.entries)} entries, {questions} questions and "
+              f"{len(kb.phrasings)} bank phrasings, {len(kb.topics)} topics, "
+              f"{len(kb.triage.signs)} warning signs.")
         return 0
     entries = [{"id": e.id, "topic": e.topic, "questions": list(e.questions),
                 "answer": e.answer,

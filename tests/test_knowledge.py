@@ -151,3 +151,42 @@ def test_a_broken_bank_names_file_and_line(kb_copy: Path, capsys: pytest.Capture
     path = kb_copy / "phrasings" / "typed.toml"
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     _check_says(kb_copy, capsys, path, _line_of(path, new.split("\n")[0]), words)
+
+
+def _add_to_bank(root: Path, table_line: str, line: str) -> Path:
+    """Put `line` first in the list that starts at `table_line` of the typed bank."""
+    path = root / "phrasings" / "typed.toml"
+    text = path.read_text(encoding="utf-8")
+    assert table_line in text
+    path.write_text(text.replace(table_line, f"{table_line}\n    {json.dumps(line)},", 1),
+                    encoding="utf-8")
+    return path
+
+
+def test_kb_check_rejects_a_near_copy_within_an_entry(kb: KnowledgeBase, kb_copy: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    first = next(x.text for x in kb.phrasings if x.label == "sitting")
+    copy = first.rstrip("?.!").upper() + " ??"
+    path = _add_to_bank(kb_copy, "sitting = [", copy)
+    _check_says(kb_copy, capsys, path, _line_of(path, json.dumps(copy)), "is a near-copy of")
+
+
+def test_kb_check_rejects_an_answerable_out_of_scope_line(kb: KnowledgeBase, kb_copy: Path,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    answered = kb.entry("driving").questions[0]
+    path = _add_to_bank(kb_copy, "questions = [", answered)
+    _check_says(kb_copy, capsys, path, _line_of(path, json.dumps(answered)),
+                "is out of scope, but an entry answers")
+
+
+def test_kb_check_notes_thin_entries_without_failing(kb_copy: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    for path in (kb_copy / "phrasings").glob("*.toml"):
+        if path.stem != "typed":
+            path.unlink()
+    assert main(["--kb", str(kb_copy), "kb", "check"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"Note: sitting: \d+ ways to ask it \(25 wanted\); no spoken, "
+                     r"caregiver, misspelled, fragment, long, older phrasings", out), out
+    assert "Knowledge base OK" in out
