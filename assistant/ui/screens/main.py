@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
@@ -19,7 +20,6 @@ from ..widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
     from ...answering.answer import Reply
-    from ..app import AssistantApp
 
 TITLE = "Laminectomy assistant"
 WELCOME = (
@@ -32,11 +32,17 @@ WELCOME = (
 
 
 class MainScreen(Screen[None]):
-    """Coordinates the widgets; the app owns the assistant and the speech."""
+    """Coordinates the widgets; the app owns the assistant and the speech, and
+    hears from the screen by messages: a question asked, typing begun, and
+    (from the widgets, passed up) a topic chosen and what was heard."""
 
-    @property
-    def owner(self) -> AssistantApp:
-        return cast("AssistantApp", self.app)
+    class Asked(Message):
+        def __init__(self, question: str) -> None:
+            super().__init__()
+            self.question = question
+
+    class Typing(Message):
+        """The user started typing: reading aloud stops for them."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
@@ -64,23 +70,18 @@ class MainScreen(Screen[None]):
         self.query_one(QuestionInput).focus()
 
     @on(Input.Submitted, "#question")
-    async def _asked(self, event: Input.Submitted) -> None:
+    def _asked(self, event: Input.Submitted) -> None:
         event.stop()
         question = event.value
         if not question.strip():
             return
         event.input.clear()
-        await self.owner.ask(question)
+        self.post_message(self.Asked(question))
 
     @on(Input.Changed, "#question")
     def _typing(self, event: Input.Changed) -> None:
         if event.value:
-            self.owner.action_stop_speaking()
-
-    @on(AnswerBlock.EntryChosen)
-    def _link(self, event: AnswerBlock.EntryChosen) -> None:
-        event.stop()
-        self.owner.show_entry(event.entry_id)
+            self.post_message(self.Typing())
 
     def show(self, reply: Reply, asked: str | None, tier_title: str, number: str) -> None:
         if reply.triage != "none":

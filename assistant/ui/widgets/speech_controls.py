@@ -20,9 +20,9 @@ class SpeechControls(Horizontal):
                      tooltip="Read the last answer aloud again")
         yield Button("Esc Stop", action="app.stop_speaking", compact=True,
                      tooltip="Stop reading aloud")
-        yield Button("F6 Slower", action="app.slower", compact=True,
+        yield Button("F6 Slower", action="app.speed('slower')", compact=True,
                      tooltip="Speak more slowly")
-        yield Button("F7 Faster", action="app.faster", compact=True,
+        yield Button("F7 Faster", action="app.speed('faster')", compact=True,
                      tooltip="Speak more quickly")
         yield Button("F8 Auto-read", id="auto-read", action="app.toggle_auto_read",
                      compact=True, tooltip="Read every answer aloud as it appears, or not")
