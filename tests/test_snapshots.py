@@ -57,3 +57,26 @@ def test_settings(snap_compare) -> None:  # type: ignore[no-untyped-def]
 def test_light_theme_answer(snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = recording_app(theme="high-contrast-light")[0]
     assert snap_compare(app, run_before=after("my incision is red and oozing"))
+
+
+def test_fairly_sure_answer_offers_did_you_mean(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(recording_app()[0], run_before=after("how long off"))
+
+
+def test_unsure_offers_three_choices(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(recording_app()[0], run_before=after("what about the thing"))
+
+
+# A pasted message of about 3,000 characters, and a notice that stays 30 s.
+LONG_QUESTION = " ".join(["My husband came home from hospital on Tuesday and I am trying "
+                          "to do everything the nurses told us."] * 30
+                         + ["When will he be allowed to drive again?"])
+NOTICE = "Speech is off: no sound device was found. Answers are shown on screen."
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_notice_and_long_question(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """The question box, the speed line and the keys stay readable while a notice
+    shows, and a long paste is echoed shortened with its length."""
+    app = recording_app(notices=(NOTICE,))[0]
+    assert snap_compare(app, run_before=after(LONG_QUESTION), terminal_size=size)

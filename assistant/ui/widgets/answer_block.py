@@ -14,6 +14,18 @@ from textual.widgets import Button, Static
 if TYPE_CHECKING:
     from ...answering.answer import Alternative, Reply
 
+ECHO_CHARS = 160        # a longer question is echoed shortened: the answer stays in view
+
+
+def shortened(question: str, limit: int = ECHO_CHARS) -> str:
+    """The question as echoed above its answer: whole when short, else its start
+    cut at a word and how long it was ("... (3,000 characters)")."""
+    question = " ".join(question.split())
+    if len(question) <= limit:
+        return question
+    start = question[:limit].rsplit(" ", 1)[0] or question[:limit]
+    return f"{start} ... ({len(question):,} characters)"
+
 
 class AnswerBlock(Vertical):
     """The question asked, the answer, where it comes from, and where to go next."""
@@ -33,7 +45,8 @@ class AnswerBlock(Vertical):
     def compose(self) -> ComposeResult:
         reply = self.reply
         if self.asked:
-            yield Static(Content.assemble(("You asked: ", "bold"), self.asked), classes="asked")
+            yield Static(Content.assemble(("You asked: ", "bold"),
+                                                  shortened(self.asked)), classes="asked")
         if reply.triage != "none":
             signs = ", ".join(s.label for s in reply.signs)
             yield Static(Content(f"Warning sign: {signs}. {reply.advice}"), classes="warning")
