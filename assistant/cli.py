@@ -214,9 +214,9 @@ def cmd_speak(args: argparse.Namespace) -> int:
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
-    from .answering.knowledge import check_knowledge
+    from .answering.grounding import check_all
 
-    kb, problems = check_knowledge(args.kb)
+    kb, problems = check_all(args.kb)
     if kb is None:
         print(f"{len(problems)} problem(s) in the knowledge base:", file=sys.stderr)
         for p in problems:
