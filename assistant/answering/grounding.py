@@ -159,7 +159,8 @@ class Grounder:
                 self._words[passage] = self.words(passage)
             found = words.keys() & self._words[passage].keys()
             score = len(found) / len(words)
-            if score > best:
+            # On a tie the shorter passage wins: it is the one a reviewer reads.
+            if score > best or (score == best and len(passage) < len(best_passage)):
                 best, best_passage = score, passage
                 best_missing = tuple(sorted(words[w] for w in words.keys() - found))
         return Support(sentence, best, best_passage, best_missing)
@@ -304,45 +305,71 @@ def check_all(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Prob
     return (None, problems) if problems else (kb, [])
 
 
+@dataclass(frozen=True)
+class EntryFindings:
+    """What the guards found in one entry, for kb check and kb review."""
+
+    entry: Entry
+    support: tuple[Support, ...]
+    invented: tuple[Quantity, ...]          # numbers the guide's sections lack
+    stray_own_words: tuple[str, ...]        # own_words that are no answer sentence
+    numbered_own_words: tuple[str, ...]     # own_words that carry a number
+
+    @property
+    def weak(self) -> tuple[Support, ...]:
+        return tuple(s for s in self.support if not s.own_words and s.score < MIN_SUPPORT)
+
+
+def find(grounder: Grounder, entry: Entry, own: tuple[str, ...]) -> EntryFindings:
+    answer_sentences = {_squash(s) for s in sentences(entry.answer)}
+    known = [q for h in named_sections(entry) for q in quantities(grounder.sections.get(h, ""))]
+    invented = tuple(q for q in quantities(entry.answer)
+                     if not any(k.value == q.value and (q.unit is None or k.unit == q.unit)
+                                for k in known))
+    return EntryFindings(
+        entry, tuple(grounder.entry_support(entry.id, own)), invented,
+        tuple(s for s in own if s not in answer_sentences),
+        tuple(s for s in own if s in answer_sentences and quantities(s)))
+
+
+def find_all(kb: KnowledgeBase, problems: list[Problem] | None = None) -> list[EntryFindings]:
+    """The findings for every entry, in the knowledge base's order."""
+    grounder = Grounder(kb, load_plain_words(kb.root, problems))
+    blocks = _entry_blocks(kb.root)
+    return [find(grounder, e, own_words_of(blocks[e.id][3]) if e.id in blocks else ())
+            for e in kb.entries]
+
+
 def check_grounding(kb: KnowledgeBase) -> list[Problem]:
     """Every number, sentence and synonym that goes beyond the guide."""
     problems: list[Problem] = []
-    plain = load_plain_words(kb.root, problems)
-    grounder = Grounder(kb, plain)
     blocks = _entry_blocks(kb.root)
-    for entry in kb.entries:
+    for found in find_all(kb, problems):
+        entry = found.entry
         if entry.id not in blocks:
             continue
-        f, start, end, raw = blocks[entry.id]
+        f, start, end, _ = blocks[entry.id]
         answer_line = f.find("answer", start, end)
 
         def where(text: str, f: _File = f, start: int = start, end: int = end,
                   fallback: int = answer_line) -> int:
-            found = f.find(text, start, end)
-            return found if found != start else fallback
+            line = f.find(text, start, end)
+            return line if line != start else fallback
 
-        own = own_words_of(raw)
-        answer_sentences = {_squash(s) for s in sentences(entry.answer)}
-        for sentence in own:
-            if sentence not in answer_sentences:
-                problems.append(Problem(f.path, where(sentence), f"own_words lists {sentence!r}, "
-                                        "which is not a sentence of the answer; copy the "
-                                        "sentence exactly or remove it from own_words"))
-            elif quantities(sentence):
-                problems.append(Problem(f.path, where(sentence), f"own_words sentence "
-                                        f"{sentence!r} has a number; a number must come "
-                                        "from the guide, so quote it instead"))
-        known = [q for h in named_sections(entry) for q in quantities(grounder.sections.get(h, ""))]
-        for q in quantities(entry.answer):
-            if not any(k.value == q.value and (q.unit is None or k.unit == q.unit)
-                       for k in known):
-                problems.append(Problem(f.path, answer_line, f"entry '{entry.id}': the number "
-                                        f"'{q}' is not in the guide text of its section(s) "
-                                        f"{', '.join(named_sections(entry))}; use the guide's "
-                                        "own number there or drop it"))
-        for s in grounder.entry_support(entry.id, own):
-            if s.own_words or s.score >= MIN_SUPPORT:
-                continue
+        for sentence in found.stray_own_words:
+            problems.append(Problem(f.path, where(sentence), f"own_words lists {sentence!r}, "
+                                    "which is not a sentence of the answer; copy the "
+                                    "sentence exactly or remove it from own_words"))
+        for sentence in found.numbered_own_words:
+            problems.append(Problem(f.path, where(sentence), f"own_words sentence "
+                                    f"{sentence!r} has a number; a number must come "
+                                    "from the guide, so quote it instead"))
+        for q in found.invented:
+            problems.append(Problem(f.path, answer_line, f"entry '{entry.id}': the number "
+                                    f"'{q}' is not in the guide text of its section(s) "
+                                    f"{', '.join(named_sections(entry))}; use the guide's "
+                                    "own number there or drop it"))
+        for s in found.weak:
             problems.append(Problem(f.path, where(s.sentence), f"entry '{entry.id}': the "
                                     f"sentence {s.sentence!r} has too little support in its "
                                     f"section ({s.score:.0%} of its content words are in the "
