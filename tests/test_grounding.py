@@ -198,3 +198,16 @@ def test_a_bare_sign_and_the_warning_sign_question_give_every_sign_triage_acts_o
     answer = assistant.kb.entry(WARNING_SIGNS_ENTRY).answer.lower()
     for sign, words in SIGN_WORDS.items():
         assert words in answer, sign
+
+
+def test_a_restriction_moved_to_another_stage_fails(kb_copy: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The guide has 'week 2' and it has 'limit vacuuming, laundry baskets', but
+    the second belongs to weeks 3 to 6: each row of its timeline is a passage of
+    its own, and a number must stand in a passage that supports its sentence."""
+    path = _edit(kb_copy / ENTRY_FILE, "In weeks 3 to 6, light household activity returns,",
+                 "In week 2, light household activity returns,")
+    _check_fails(kb_copy, capsys, path, _line_of(path, "In week 2, light household"),
+                 r"the number '2 \(weeks\)' in 'In week 2, light household activity returns, "
+                 r"but still limit vacuuming.*' is in the guide, but not in a passage that "
+                 "supports this sentence")

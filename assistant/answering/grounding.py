@@ -6,10 +6,12 @@ prove the answer says only that. These guards look at the answer itself:
 - Numbers. Every number, range and time span in an answer ("30 to 45
   minutes", "week 2", "three spaces") must appear in the guide text of the
   entry's section, with the same unit when it has one. "About 6 weeks" cannot
-  appear in an answer whose section names no 6 weeks.
+  appear in an answer whose section names no 6 weeks. And the number must
+  stand in a passage that supports the sentence it is in: a restriction the
+  guide gives for weeks 3 to 6 cannot be told of week 2.
 - Support. Every answer sentence is compared with the guide passages of its
-  section (each run of WINDOW sentences in a row, and each bulleted list or
-  table with the line that leads into it) and with its quotes: the
+  section (each run of WINDOW sentences in a row, each bulleted list with the
+  line that leads into it, each row of a table) and with its quotes: the
   share of the sentence's content words (stemmed, plain words mapped to the
   guide's words by knowledge/grounding.toml) found in the best passage is its
   support. A sentence under MIN_SUPPORT is reported. A sentence that is the
@@ -120,6 +122,7 @@ class Grounder:
         self.stop = _FUNCTION_WORDS | kb.stopwords
         self.plain = plain_words if plain_words is not None else load_plain_words(kb.root)
         self._words: dict[str, dict[str, str]] = {}
+        self._numbers: dict[str, list[Quantity]] = {}
         headings = _File(kb.root / "guide.toml", []).data.get("sections", [])
         self.raw_sections = _raw_sections(kb.guide_text, headings)
         self.sections = {h: _squash(t) for h, t in self.raw_sections.items()}
@@ -139,11 +142,17 @@ class Grounder:
         found = list(quotes)
         for section in sections:
             text = self._section_lines(section)
-            guide = sentences(text)
+            prose = "\n".join(line for line in text.splitlines() if not line.startswith("|"))
+            guide = sentences(prose)
             found += [" ".join(guide[i:i + WINDOW])
                       for i in range(max(1, len(guide) - WINDOW + 1))]
             found += _lists(text)
         return found
+
+    def numbers(self, passage: str) -> list[Quantity]:
+        if passage not in self._numbers:
+            self._numbers[passage] = quantities(passage)
+        return self._numbers[passage]
 
     def _section_lines(self, section: str) -> str:
         """The section with its line breaks kept, so list items stay apart."""
@@ -153,7 +162,8 @@ class Grounder:
         words = self.words(sentence)
         if not words:
             return Support(sentence, 1.0, "", ())
-        best, best_passage, best_missing = -1.0, "", tuple(sorted(words))
+        best, best_passage, best_missing = 0.0 if not passages else -1.0, "", tuple(
+            sorted(words.values()))
         for passage in passages:
             if passage not in self._words:
                 self._words[passage] = self.words(passage)
@@ -187,15 +197,20 @@ def _squash(text: str) -> str:
 
 
 def _lists(text: str) -> list[str]:
-    """Each bulleted list of the guide with the line that leads into it: an
-    answer may name the whole list in one sentence."""
+    """Each bulleted list of the guide with the line that leads into it (an
+    answer may name the whole list in one sentence), and each row of a table
+    on its own (a row is one stage; rows are not to be mixed)."""
     lists: list[str] = []
     lines = text.splitlines()
     i = 0
     while i < len(lines):
-        if lines[i].startswith("- ") or lines[i].startswith("|"):
+        if lines[i].startswith("|"):
+            if not set(lines[i]) <= set("|-: "):
+                lists.append(lines[i])
+            i += 1
+        elif lines[i].startswith("- "):
             j = i
-            while j < len(lines) and (lines[j].startswith("- ") or lines[j].startswith("|")):
+            while j < len(lines) and lines[j].startswith("- "):
                 j += 1
             lists.append(" ".join(lines[max(0, i - 1):j]))
             i = j
@@ -314,6 +329,9 @@ class EntryFindings:
     invented: tuple[Quantity, ...]          # numbers the guide's sections lack
     stray_own_words: tuple[str, ...]        # own_words that are no answer sentence
     numbered_own_words: tuple[str, ...]     # own_words that carry a number
+    # (sentence, number): the guide has the number, but in no passage that
+    # supports the sentence, e.g. a restriction of weeks 3 to 6 told of week 2
+    misplaced: tuple[tuple[str, Quantity], ...] = ()
 
     @property
     def weak(self) -> tuple[Support, ...]:
@@ -323,13 +341,26 @@ class EntryFindings:
 def find(grounder: Grounder, entry: Entry, own: tuple[str, ...]) -> EntryFindings:
     answer_sentences = {_squash(s) for s in sentences(entry.answer)}
     known = [q for h in named_sections(entry) for q in quantities(grounder.sections.get(h, ""))]
-    invented = tuple(q for q in quantities(entry.answer)
-                     if not any(k.value == q.value and (q.unit is None or k.unit == q.unit)
-                                for k in known))
+    invented = tuple(q for q in quantities(entry.answer) if not any(_same(k, q) for k in known))
+    passages = grounder.passages(named_sections(entry), entry.source.quotes)
+    misplaced = []
+    for sentence in sentences(entry.answer):
+        if _squash(sentence) in own:
+            continue
+        for q in quantities(sentence):
+            if q in invented:
+                continue
+            holding = [p for p in passages if any(_same(k, q) for k in grounder.numbers(p))]
+            if grounder.support(sentence, holding).score < MIN_SUPPORT:
+                misplaced.append((sentence, q))
     return EntryFindings(
         entry, tuple(grounder.entry_support(entry.id, own)), invented,
         tuple(s for s in own if s not in answer_sentences),
-        tuple(s for s in own if s in answer_sentences and quantities(s)))
+        tuple(s for s in own if s in answer_sentences and quantities(s)), tuple(misplaced))
+
+
+def _same(known: Quantity, used: Quantity) -> bool:
+    return known.value == used.value and (used.unit is None or known.unit == used.unit)
 
 
 def find_all(kb: KnowledgeBase, problems: list[Problem] | None = None) -> list[EntryFindings]:
@@ -369,6 +400,12 @@ def check_grounding(kb: KnowledgeBase) -> list[Problem]:
                                     f"'{q}' is not in the guide text of its section(s) "
                                     f"{', '.join(named_sections(entry))}; use the guide's "
                                     "own number there or drop it"))
+        for sentence, q in found.misplaced:
+            problems.append(Problem(f.path, where(sentence), f"entry '{entry.id}': the number "
+                                    f"'{q}' in {sentence!r} is in the guide, but not in a "
+                                    "passage that supports this sentence (is it told of "
+                                    "another stage or thing?); keep it with what the guide "
+                                    "says beside it"))
         for s in found.weak:
             problems.append(Problem(f.path, where(s.sentence), f"entry '{entry.id}': the "
                                     f"sentence {s.sentence!r} has too little support in its "

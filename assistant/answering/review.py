@@ -38,7 +38,7 @@ class Review:
 
     @property
     def flags(self) -> int:
-        return sum(len(f.weak) + len(f.invented) + len(f.stray_own_words)
+        return sum(len(f.weak) + len(f.invented) + len(f.misplaced) + len(f.stray_own_words)
                    + len(f.numbered_own_words) for f in self.findings) \
             + len(self.synonym_problems)
 
@@ -60,6 +60,8 @@ def _flags(found: EntryFindings) -> list[str]:
     out = [f"number not in the guide's section: {q}" for q in found.invented]
     out += [f"sentence with {s.score:.0%} support (under {MIN_SUPPORT:.0%}): {s.sentence}"
             for s in found.weak]
+    out += [f"number '{q}' is in the guide, but not beside what this sentence says: {s}"
+            for s, q in found.misplaced]
     out += [f"own_words names no sentence of the answer: {s}" for s in found.stray_own_words]
     out += [f"own_words sentence has a number: {s}" for s in found.numbered_own_words]
     return out
