@@ -77,7 +77,7 @@ def as_text(review: Review) -> str:
     kb = review.kb
     lines = [f"Knowledge base review: {len(kb.entries)} answers from '{kb.guide_title}'.",
              f"Support = share of a sentence's content words found in the closest guide "
-             f"passage ({WINDOW} sentences in a row, a list, or a quote); under "
+             f"passage ({WINDOW} sentences in a row, a list, a table row, or a quote); under "
              f"{MIN_SUPPORT:.0%} is flagged. 'own words' = the assistant's framing, not the "
              f"guide's. Flags: {review.flags}.", ""]
     for p in review.synonym_problems:
@@ -204,8 +204,8 @@ def as_html(review: Review) -> str:
 sentence's content words (small words left out, endings ignored, the plain words
 of <code>knowledge/grounding.toml</code> counted as the guide's) found in the closest
 guide passage: {WINDOW} guide sentences in a row, a bulleted list with its lead
-line, or one of the entry's quotes. Under {MIN_SUPPORT:.0%} is flagged (red); blue
-rows are the assistant's own framing. A high figure means the words are the
+line, one row of a table, or one of the entry's quotes. Under {MIN_SUPPORT:.0%} is
+flagged (red); blue rows are the assistant's own framing. A high figure means the words are the
 guide's, not that the meaning is: please read each row.</p></div>
 {synonym_flags}
 <nav><p>{contents}</p></nav>
