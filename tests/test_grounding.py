@@ -211,3 +211,11 @@ def test_a_restriction_moved_to_another_stage_fails(kb_copy: Path,
                  r"the number '2 \(weeks\)' in 'In week 2, light household activity returns, "
                  r"but still limit vacuuming.*' is in the guide, but not in a passage that "
                  "supports this sentence")
+
+
+def test_own_words_of_the_wrong_type_are_reported(kb_copy: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    framing = "Your care team can advise what fits your home."
+    path = _edit(kb_copy / ENTRY_FILE, f'own_words = ["{framing}"]', f'own_words = "{framing}"')
+    _check_fails(kb_copy, capsys, path, _line_of(path, 'own_words = "Your care team'),
+                 "own_words must be a list of sentences")

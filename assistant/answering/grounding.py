@@ -379,8 +379,13 @@ def check_grounding(kb: KnowledgeBase) -> list[Problem]:
         entry = found.entry
         if entry.id not in blocks:
             continue
-        f, start, end, _ = blocks[entry.id]
+        f, start, end, raw = blocks[entry.id]
         answer_line = f.find("answer", start, end)
+        listed = raw.get("source", {}).get("own_words", [])
+        if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
+            problems.append(Problem(f.path, f.find("own_words", start, end), f"entry "
+                                    f"'{entry.id}': own_words must be a list of sentences "
+                                    "of the answer"))
 
         def where(text: str, f: _File = f, start: int = start, end: int = end,
                   fallback: int = answer_line) -> int:
