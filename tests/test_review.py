@@ -139,3 +139,12 @@ def test_a_headless_browser_renders_the_page(tmp_path: Path, kb: KnowledgeBase) 
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     # A blank page compresses to a few kilobytes; text, tables and marks do not.
     assert len(data) > 50_000
+
+
+def test_only_the_words_a_sentence_shares_with_the_guide_are_marked(planted_kb: Path) -> None:
+    page = review.as_html(review.build(load_knowledge(planted_kb)))
+    row = page[page.index('<tr class="weak">'):]
+    row = row[:row.index("</tr>")]
+    answer_cell = row[:row.index('<td class="guide">')]
+    assert "<mark>warm</mark>" not in answer_cell and "<mark>bath</mark>" not in answer_cell
+    assert "<mark>nerves</mark>" in answer_cell       # the guide speaks of nerves nearby

@@ -145,7 +145,7 @@ def _entry_html(review: Review, found: EntryFindings) -> str:
     kb, entry, g = review.kb, found.entry, review.grounder
     rows = []
     for s in found.support:
-        words = set(g.words(s.sentence))
+        words = set(g.words(s.sentence)) & set(g.words(s.passage))    # the shared ones
         css = "own" if s.own_words else ("weak" if s in found.weak else "")
         guide = ("<em>The assistant's own words (source.own_words), not the guide's.</em>"
                  if s.own_words else _mark(s.passage, words, g.plain))
