@@ -16,6 +16,7 @@ from .config import AppConfig, SpeechSettings
 # wait for modules only `ask` or `speak` use.
 if TYPE_CHECKING:
     from .answering.answer import Assistant
+    from .answering.knowledge import KnowledgeBase
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     kb = sub.add_parser("kb", help="check or export the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     kb_sub.add_parser("check", help="validate every knowledge file; exit 1 on problems")
+    review = kb_sub.add_parser("review", help="every answer, sentence by sentence, beside "
+                               "the guide passages that support it, with the guards' flags")
+    review.add_argument("--html", action="store_true", help="a self-contained page to print")
+    review.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not the screen")
     export = kb_sub.add_parser("export", help="print every entry")
     export.add_argument("--json", action="store_true", required=True,
                         help="as JSON (the only format for now)")
@@ -221,9 +226,11 @@ def _kb_problems(problems: Sequence[object]) -> int:
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
+    from .answering.grounding import check_all
     from .answering.knowledge import check_knowledge
 
-    kb, problems = check_knowledge(args.kb)
+    # A review shows the guards' flags, so only the loader's checks may stop it.
+    kb, problems = (check_knowledge if args.kb_command == "review" else check_all)(args.kb)
     if kb is None:
         return _kb_problems(problems)
     if args.kb_command == "check":
@@ -238,11 +245,30 @@ def cmd_kb(args: argparse.Namespace) -> int:
               f"{len(kb.phrasings)} bank phrasings, {len(kb.topics)} topics, "
               f"{len(kb.triage.signs)} warning signs.")
         return 0
+    if args.kb_command == "review":
+        return _kb_review(kb, args.html, args.out)
     entries = [{"id": e.id, "topic": e.topic, "questions": list(e.questions),
                 "answer": e.answer,
                 "source": {"section": e.source.section, "quotes": list(e.source.quotes)},
                 "related": list(e.related)} for e in kb.entries]
     print(json.dumps(entries, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _kb_review(kb: KnowledgeBase, as_html: bool, out: Path | None) -> int:
+    from .answering import review
+
+    found = review.build(kb)
+    text = review.as_html(found) if as_html else review.as_text(found)
+    if out is None:
+        print(text)
+        return 0
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"Could not write {out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"Wrote the review of {len(kb.entries)} answers ({found.flags} flags) to {out}.")
     return 0
 
 

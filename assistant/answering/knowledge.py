@@ -59,6 +59,7 @@ class Topic:
 class Source:
     section: str
     quotes: tuple[str, ...]
+    also: tuple[str, ...] = ()     # other sections the answer draws on
 
 
 @dataclass(frozen=True)
@@ -289,24 +290,30 @@ def _entry(raw: Any, f: _File, start: int, end: int, topic_ids: set[str],
         problem("source", "entry needs [entry.source] with a section and a list of quotes")
         return None
     section = source["section"]
-    if section not in sections:
-        problem("section", f"section {section!r} is not a main heading of the guide; "
-                "use one listed in guide.toml")
-        ok = False
-    else:
+    also = source.get("also", [])
+    if not isinstance(also, list) or not all(isinstance(a, str) for a in also):
+        problem("also", "also must be a list of other section headings")
+        also = []
+    for heading in [section, *also]:
+        if heading not in sections:
+            problem(heading, f"section {heading!r} is not a main heading of the guide; "
+                    "use one listed in guide.toml")
+            ok = False
+    if ok:
+        named = " ".join(sections[h] for h in [section, *also])
         for quote in source["quotes"]:
-            if _squash(quote) not in sections[section]:
+            if _squash(quote) not in named:
                 where = "elsewhere in the guide" if _squash(quote) in " ".join(
                     sections.values()) else "nowhere in the guide"
-                problem(quote, f"quote not found in section {section!r} (it is {where}); "
-                        "copy it word for word from the guide")
+                problem(quote, f"quote not found in section {section!r} or the sections "
+                        f"under also (it is {where}); copy it word for word from the guide")
                 ok = False
     if not ok:
         return None
     assert isinstance(entry_id, str) and isinstance(topic, str)
     assert isinstance(questions, list) and isinstance(answer, str)
     return Entry(entry_id, topic, tuple(questions), " ".join(answer.split()),
-                 Source(section, tuple(source["quotes"])), tuple(related))
+                 Source(section, tuple(source["quotes"]), tuple(also)), tuple(related))
 
 
 def _load_triage(root: Path, problems: list[Problem]) -> TriageData:
