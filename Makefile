@@ -3,6 +3,8 @@
 
 run:
 	@scripts/setup.sh
+	@echo "Preparing the answers (the first time after a change takes about a minute)..."
+	@.venv/bin/laminectomy-assistant kb train || true
 	@.venv/bin/laminectomy-assistant
 
 test:

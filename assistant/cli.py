@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     kb = sub.add_parser("kb", help="check or export the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     kb_sub.add_parser("check", help="validate every knowledge file; exit 1 on problems")
+    kb_sub.add_parser("train", help="train the matcher and the sign detector now "
+                      "(otherwise the first question after a change waits for it)")
     review = kb_sub.add_parser("review", help="every answer, sentence by sentence, beside "
                                "the guide passages that support it, with the guards' flags")
     review.add_argument("--html", action="store_true", help="a self-contained page to print")
@@ -247,11 +249,25 @@ def cmd_kb(args: argparse.Namespace) -> int:
         return 0
     if args.kb_command == "review":
         return _kb_review(kb, args.html, args.out)
+    if args.kb_command == "train":
+        return _kb_train(kb)
     entries = [{"id": e.id, "topic": e.topic, "questions": list(e.questions),
                 "answer": e.answer,
                 "source": {"section": e.source.section, "quotes": list(e.source.quotes)},
                 "related": list(e.related)} for e in kb.entries]
     print(json.dumps(entries, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _kb_train(kb: KnowledgeBase) -> int:
+    import time
+
+    from .answering.answer import Assistant, model_cache
+
+    start = time.perf_counter()
+    Assistant(kb)
+    print(f"The trained models are ready in {model_cache()} "
+          f"({time.perf_counter() - start:.1f} s).")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Benchmarks that print figures: question latency and core import time.
+"""Benchmarks that print figures: question latency, training time and the size
+of the trained models, and core import time.
 
     .venv/bin/python bench/run.py            (or: make bench)
 
@@ -14,6 +15,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -69,8 +71,20 @@ def import_time() -> float:
     return statistics.median(runs) * 1000
 
 
+def training(kb: KnowledgeBase) -> tuple[float, int]:
+    """Seconds to train both models from an empty cache, and the cache's bytes."""
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        Assistant(kb, cache=Path(folder))
+        seconds = time.perf_counter() - start
+        return seconds, sum(p.stat().st_size for p in Path(folder).glob("*.npz"))
+
+
 def main() -> None:
     kb = load_knowledge()
+    seconds, size = training(kb)
+    print(f"training both models (matcher and sign detector) from nothing: {seconds:.1f} s; "
+          f"model cache {size / 1e6:.1f} MB")
     real = latency(Assistant(kb), QUESTIONS)
     print(f"question latency, real KB ({len(kb.entries)} entries): "
           f"p50 {percentile(real, 50):.2f} ms  p95 {percentile(real, 95):.2f} ms")

@@ -1,5 +1,7 @@
 """Cold start to first screen, in a real terminal (tmux): our app against a bare
 Textual app with an Input and a Static, on the same machine, alternating runs.
+Then the app's peak memory, all its processes, with speech on (to a throw-away
+PulseAudio null sink) after a question has been answered and read aloud.
 
     .venv/bin/python bench/startup.py        (or: make bench)
 """
@@ -9,11 +11,13 @@ from __future__ import annotations
 import os
 import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.audio import NullSink  # noqa: E402
 from tests.terminal import Terminal  # noqa: E402
 
 RUNS = 15
@@ -34,6 +38,34 @@ def first_screen(command: list[str], marker: str) -> float:
         terminal.close()
 
 
+def peak_kb(pid: int) -> int:
+    """VmHWM (peak resident memory) of a process and all its descendants, in kB."""
+    total = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            total += int(line.split()[1])
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return total + sum(peak_kb(int(child)) for child in children)
+
+
+def peak_memory() -> float:
+    """MB at the peak, once a question has been answered and read aloud."""
+    sink = NullSink().start() if NullSink.available() else None
+    env = {**(sink.env() if sink else os.environ), "PYTHONPATH": str(ROOT)}
+    terminal = Terminal([sys.executable, "-m", "assistant"], 100, 30, env)
+    try:
+        terminal.wait_for("Asking by voice is off", timeout=120)   # everything loaded
+        terminal.type("when can i drive again")
+        terminal.send("Enter")
+        terminal.wait_for("surgical team", timeout=30)
+        time.sleep(3)                                   # reading aloud
+        return peak_kb(terminal.pid()) / 1024
+    finally:
+        terminal.close()
+        if sink:
+            sink.stop()
+
+
 def main() -> None:
     if not Terminal.available():
         raise SystemExit("tmux is needed (make test installs it)")
@@ -49,6 +81,8 @@ def main() -> None:
               f"(best {min(values):.0f}, worst {max(values):.0f}, {RUNS} runs)")
     ratio = medians["laminectomy-assistant"] / medians["bare Textual app"]
     print(f"ratio to the bare app: {ratio:.2f} (budget 1.30)")
+    print(f"peak memory of the app with speech, all processes: {peak_memory():.0f} MB "
+          "(budget 120)")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,12 @@ class Terminal:
     def type(self, text: str) -> None:
         subprocess.run(["tmux", "-S", self.socket, "send-keys", "-l", text], check=True)
 
+    def pid(self) -> int:
+        """The process running in the terminal."""
+        proc = subprocess.run(["tmux", "-S", self.socket, "display-message", "-p",
+                               "#{pane_pid}"], capture_output=True, text=True, check=True)
+        return int(proc.stdout)
+
     def alive(self) -> bool:
         return subprocess.run(["tmux", "-S", self.socket, "has-session"],
                               capture_output=True).returncode == 0
