@@ -16,7 +16,11 @@ from typing import Any
 
 from .banks import NO_SIGN, OUT_OF_SCOPE, STYLES, Example
 
-DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "knowledge"
+_PACKAGE = Path(__file__).resolve().parents[1]
+# A checkout reads knowledge/ at its top, the copy that is edited; an installed
+# wheel has no such folder and reads the copy shipped inside the package.
+DEFAULT_ROOT = (_PACKAGE.parent / "knowledge" if (_PACKAGE.parent / "pyproject.toml").is_file()
+                else _PACKAGE / "knowledge")
 TIERS = ("emergency", "urgent")
 MAX_ANSWER_WORDS = 150
 MIN_QUESTIONS = 4
