@@ -143,7 +143,10 @@ def _ask_spoken(assistant: Assistant, args: argparse.Namespace) -> int:
     from .voice.listen import ListenError, Recognizer, read_wav
 
     try:
-        transcript = Recognizer(assistant.kb, args.model).transcribe(read_wav(args.wav))
+        speech = read_wav(args.wav)
+        for note in speech.notes:
+            _note(note)
+        transcript = Recognizer(assistant.kb, args.model).transcribe(speech)
     except ListenError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
