@@ -113,16 +113,16 @@ def read_wav(path: Path, max_seconds: float = MAX_FILE_SECONDS) -> Speech:
             if not 8000 <= rate <= 96000:
                 raise ListenError(f"{path} is recorded at {rate} Hz; use 8000 Hz or more.")
             block = max(1, int(rate * _BLOCK))
-            loudness: list[float] = []
+            pieces: list[np.ndarray] = []
             frames = 0
             while chunk := w.readframes(_READ // block * block):
                 mono = _mono16(chunk, width, channels).astype(np.float64)
                 frames += len(mono)
-                for start in range(0, len(mono), block):
-                    part = mono[start:start + block]
-                    loudness.append(float(np.sqrt(np.mean(part * part))))
-            peak = max(loudness, default=0.0)
-            loud = [i for i, v in enumerate(loudness) if v > 0 and v >= peak * _QUIET]
+                mono = np.pad(mono, (0, -len(mono) % block))      # a last, short block
+                pieces.append(np.sqrt((mono * mono).reshape(-1, block).mean(axis=1)))
+            loudness = np.concatenate(pieces) if pieces else np.zeros(0)
+            peak = float(loudness.max(initial=0.0))
+            loud = np.flatnonzero((loudness > 0) & (loudness >= peak * _QUIET))
             notes: list[str] = []
             if frames < claimed:
                 notes.append(f"{path} ends before its header says (it may have been cut "
@@ -130,11 +130,11 @@ def read_wav(path: Path, max_seconds: float = MAX_FILE_SECONDS) -> Speech:
             if frames == 0:
                 raise ListenError(f"{path} holds no sound (it is empty). "
                                   "Please record the question again.")
-            if not loud:
+            if not len(loud):
                 return Speech(b"", SAMPLE_RATE if rate < SAMPLE_RATE else rate, tuple(notes))
             pad = int(_PAD * rate)
-            start = max(0, loud[0] * block - pad)
-            end = min(frames, (loud[-1] + 1) * block + pad)
+            start = max(0, int(loud[0]) * block - pad)
+            end = min(frames, (int(loud[-1]) + 1) * block + pad)
             if end - start > max_seconds * rate:
                 end = start + int(max_seconds * rate)
                 notes.append(f"{path} is long: only the first {max_seconds:.0f} seconds of "
