@@ -91,6 +91,19 @@ def test_the_built_wheel_answers_from_any_folder(installed: Path, tmp_path: Path
     assert sorted(p for p in package.rglob("*") if "__pycache__" not in p.parts) == before
 
 
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng does the speaking")
+def test_the_built_wheel_speaks_and_listens(installed: Path, tmp_path: Path) -> None:
+    """The speech engine runs in a child process, and the voice model is built from
+    the shipped knowledge base: both must find the installed package on their own."""
+    folder, env = _elsewhere(tmp_path)
+    spoken = _run(installed / "laminectomy-assistant", "speak", "--to", "q.wav",
+                  "When can I drive again?", cwd=folder, env=env)
+    assert spoken.returncode == 0 and (folder / "q.wav").stat().st_size > 10_000, spoken.stderr
+    heard = _run(installed / "laminectomy-assistant", "ask", "--wav", "q.wav", cwd=folder,
+                 env=env)
+    assert heard.returncode == 0 and "drive" in heard.stdout.lower(), heard.stderr
+
+
 def test_every_module_is_in_the_wheel(installed: Path, tmp_path: Path) -> None:
     folder, env = _elsewhere(tmp_path)
     code = ("import importlib, pkgutil, assistant\n"
