@@ -42,10 +42,10 @@ def _parser() -> argparse.ArgumentParser:
 
     speak = sub.add_parser("speak", help="read text aloud, or write it to a WAV file")
     speak.add_argument("text", nargs="*", help="what to say (omit to read stdin)")
-    speak.add_argument("--rate", type=int, default=SpeechSettings.rate,
+    speak.add_argument("--rate", default=SpeechSettings.rate,
                        help=f"words per minute (default {SpeechSettings.rate})")
     speak.add_argument("--voice", help="a voice id from --list-voices")
-    speak.add_argument("--volume", type=float, default=SpeechSettings.volume,
+    speak.add_argument("--volume", default=SpeechSettings.volume,
                        help="0.0 to 1.0 (default 1.0)")
     speak.add_argument("--to", type=Path, metavar="FILE.wav", help="write a WAV, do not play")
     speak.add_argument("--list-voices", action="store_true", help="list the voices and stop")
@@ -150,7 +150,10 @@ def _ask_spoken(assistant: Assistant, args: argparse.Namespace) -> int:
     from .voice.listen import ListenError, Recognizer, read_wav
 
     try:
-        transcript = Recognizer(assistant.kb, args.model).transcribe(read_wav(args.wav))
+        speech = read_wav(args.wav)
+        for note in speech.notes:
+            _note(note)
+        transcript = Recognizer(assistant.kb, args.model).transcribe(speech)
     except ListenError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
@@ -173,11 +176,33 @@ def _pronunciations(kb_root: Path | None) -> dict[str, str]:
     return kb.pronunciations
 
 
+def _speech_options(args: argparse.Namespace) -> SpeechSettings | None:
+    """--rate, --volume and --voice checked by the settings' own rules; None after
+    saying what is wrong."""
+    from .records.settings import BadValue, check_value
+
+    values = {}
+    for key in ("rate", "volume", "voice"):
+        try:
+            if getattr(args, key) is not None:
+                values[key] = check_value(key, getattr(args, key))
+        except BadValue as exc:
+            sys.stderr.write(f"Not spoken: --{key} {exc}.\n")
+            return None
+    return SpeechSettings(**{**values, "voice": values.get("voice") or None})
+
+
 def cmd_speak(args: argparse.Namespace) -> int:
-    from .voice.speech import NO_DEVICE, NO_ENGINE, Speaker
+    from .voice.speech import NO_DEVICE, NO_ENGINE, NO_PLAYER, Speaker, known_voice
     from .voice.speech_engine import EngineFailed, EngineMissing
     from .voice.speech_text import for_the_ear
 
+    settings = _speech_options(args)
+    if settings is None:
+        return 2
+    if args.to and not args.to.parent.is_dir():
+        sys.stderr.write(f"Could not write {args.to}: there is no folder {args.to.parent}.\n")
+        return 1
     text = " ".join(args.text) if args.text else sys.stdin.buffer.read().decode(
         "utf-8", errors="replace")
     say = _pronunciations(args.kb)
@@ -190,9 +215,12 @@ def cmd_speak(args: argparse.Namespace) -> int:
         notices.append(message)
         sys.stderr.write(message + "\n")
 
-    settings = SpeechSettings(args.rate, args.volume, args.voice)
     speaker = Speaker(settings, say, on_notice=notice)
     try:
+        if args.voice and not known_voice(speaker.voices(), args.voice):
+            sys.stderr.write(f"Not spoken: there is no voice '{args.voice}' here; "
+                             "'laminectomy-assistant speak --list-voices' lists them.\n")
+            return 2
         if args.list_voices:
             for v in speaker.voices():
                 print(f"{v.id:<28} {v.name}" + (f"  ({', '.join(v.languages)})"
@@ -206,7 +234,7 @@ def cmd_speak(args: argparse.Namespace) -> int:
             return 0
         speaker.speak(text)
         speaker.wait()
-        return 1 if {NO_DEVICE, NO_ENGINE} & set(notices) else 0
+        return 1 if {NO_DEVICE, NO_ENGINE, NO_PLAYER} & set(notices) else 0
     except EngineMissing:
         sys.stderr.write(NO_ENGINE + "\n")
         return 1

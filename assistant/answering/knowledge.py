@@ -16,7 +16,11 @@ from typing import Any
 
 from .banks import NO_SIGN, OUT_OF_SCOPE, STYLES, Example
 
-DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "knowledge"
+_PACKAGE = Path(__file__).resolve().parents[1]
+# A checkout reads knowledge/ at its top, the copy that is edited; an installed
+# wheel has no such folder and reads the copy shipped inside the package.
+DEFAULT_ROOT = (_PACKAGE.parent / "knowledge" if (_PACKAGE.parent / "pyproject.toml").is_file()
+                else _PACKAGE / "knowledge")
 TIERS = ("emergency", "urgent")
 MAX_ANSWER_WORDS = 150
 MIN_QUESTIONS = 4
@@ -165,6 +169,17 @@ class _File:
             problems.append(Problem(path, line, f"not valid TOML: {reason}. Check quotes, "
                                     "commas and brackets on this line or the one before"))
 
+    def get(self, key: str, kind: type, problems: list[Problem], where: str = "") -> Any:
+        """`key` of this file if it is of `kind` (dict or list), else an empty one and
+        a problem: a hand-edited file may hold a number where a table belongs."""
+        value = self.data.get(key, kind())
+        if isinstance(value, kind):
+            return value
+        what = "a table" if kind is dict else "a list"
+        problems.append(Problem(self.path, self.find(where or f"{key}"), f"'{key}' must be "
+                                f"{what}, not {type(value).__name__}"))
+        return kind()
+
     def blocks(self, header: str) -> list[int]:
         """1-based line numbers of each `[[header]]` table, in file order."""
         pattern = re.compile(rf"^\s*\[\[\s*{re.escape(header)}\s*\]\]")
@@ -196,10 +211,14 @@ def _strings(value: Any) -> bool:
 def _load_topics(root: Path, problems: list[Problem]) -> tuple[Topic, ...]:
     f = _File(root / "topics.toml", problems)
     topics = []
-    for n, (raw, line) in enumerate(zip(f.data.get("topic", []), f.blocks("topic"), strict=False)):
-        if not all(isinstance(raw.get(k), str) for k in ("id", "title", "group")):
+    lines = f.blocks("topic")
+    for n, raw in enumerate(f.get("topic", list, problems)):
+        line = lines[n] if n < len(lines) else 1
+        if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str)
+                                                for k in ("id", "title", "group")) \
+                or not isinstance(raw.get("covers", ""), str):
             problems.append(Problem(f.path, line, f"topic {n + 1} needs text values for "
-                                    "id, title and group"))
+                                    "id, title and group (and covers, if given)"))
             continue
         topics.append(Topic(raw["id"], raw["title"], raw["group"], raw.get("covers", "")))
     if not topics and f.data:
@@ -219,7 +238,7 @@ def _load_entries(root: Path, topics: tuple[Topic, ...], sections: dict[str, str
     for path in files:
         f = _File(path, problems)
         starts = f.blocks("entry")
-        raws = f.data.get("entry", [])
+        raws = f.get("entry", list, problems, "[[entry]]")
         for i, raw in enumerate(raws):
             start = starts[i] if i < len(starts) else 1
             end = starts[i + 1] - 1 if i + 1 < len(starts) else len(f.lines)
@@ -264,7 +283,7 @@ def _entry(raw: Any, f: _File, start: int, end: int, topic_ids: set[str],
                 "'driving-after-surgery'")
         ok = False
     topic = raw.get("topic")
-    if topic not in topic_ids:
+    if not isinstance(topic, str) or topic not in topic_ids:
         problem("topic", f"unknown topic {topic!r}; use one of the ids in topics.toml")
         ok = False
     questions = raw.get("questions") or []
@@ -319,8 +338,9 @@ def _entry(raw: Any, f: _File, start: int, end: int, topic_ids: set[str],
 def _load_triage(root: Path, problems: list[Problem]) -> TriageData:
     f = _File(root / "triage.toml", problems)
     tiers: dict[str, Tier] = {}
+    raw_tiers = f.get("tiers", dict, problems)
     for tier in TIERS:
-        raw = f.data.get("tiers", {}).get(tier)
+        raw = raw_tiers.get(tier)
         line = f.find(f"[tiers.{tier}]")
         if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str)
                                                 for k in ("title", "advice", "spoken")):
@@ -330,7 +350,7 @@ def _load_triage(root: Path, problems: list[Problem]) -> TriageData:
             continue
         tiers[tier] = Tier(tier, raw["title"], raw["advice"], raw["spoken"])
     words: dict[str, tuple[str, ...]] = {}
-    for name, values in f.data.get("words", {}).items():
+    for name, values in f.get("words", dict, problems, "[words]").items():
         if not _strings(values):
             problems.append(Problem(f.path, f.find(f"{name} ="), f"word group '{name}' must "
                                     "be a list of words or phrases"))
@@ -339,7 +359,7 @@ def _load_triage(root: Path, problems: list[Problem]) -> TriageData:
     signs: list[Sign] = []
     seen: set[str] = set()
     starts = f.blocks("sign")
-    for i, raw in enumerate(f.data.get("sign", [])):
+    for i, raw in enumerate(f.get("sign", list, problems, "[[sign]]")):
         start = starts[i] if i < len(starts) else 1
         sign = _sign(raw, f, start, words, problems)
         if sign is None:
@@ -349,7 +369,7 @@ def _load_triage(root: Path, problems: list[Problem]) -> TriageData:
             continue
         seen.add(sign.id)
         signs.append(sign)
-    ignore = f.data.get("ignore", {}).get("phrases", [])
+    ignore = f.get("ignore", dict, problems, "[ignore]").get("phrases", [])
     if not _strings(ignore):
         problems.append(Problem(f.path, f.find("[ignore]"), "ignore.phrases must be a list "
                                 "of phrases"))
@@ -382,17 +402,24 @@ def _sign(raw: Any, f: _File, start: int, words: dict[str, tuple[str, ...]],
                         f"'@{group}'; define it under [words]")
                 return None
     numbers = []
-    for n in raw.get("numbers", []):
+    for n in raw.get("numbers", []) if isinstance(raw.get("numbers", []), list) else [{}]:
         try:
+            if not isinstance(n.get("decimal", False), bool) \
+                    or not isinstance(n.get("near", ""), str):
+                raise TypeError("decimal must be true or false, near a word")
             numbers.append(NumberRule(float(n["min"]), float(n["max"]),
-                                      bool(n.get("decimal", False)), n.get("near")))
-        except (KeyError, TypeError, ValueError):
+                                      n.get("decimal", False), n.get("near")))
+        except (AttributeError, KeyError, TypeError, ValueError):
             problem(f.find("numbers", start), f"sign '{raw['id']}': each number needs "
-                    "min and max")
+                    "min and max (and decimal = true or false, near = a word, if given)")
             return None
     examples = raw.get("examples", [])
+    if not isinstance(examples, list) or not (_strings(examples) or not examples):
+        problem(f.find("examples", start), f"sign '{raw['id']}': examples must be a list "
+                "of text lines")
+        return None
     return Sign(raw["id"], raw["tier"], raw["label"], tuple(rules), tuple(numbers),
-                tuple(examples) if _strings(examples) else ())
+                tuple(examples))
 
 
 def _load_table(path: Path, table: str, problems: list[Problem]) -> dict[str, Any]:
@@ -438,13 +465,40 @@ def _load_bank(folder: Path, tables: dict[str, dict[str, str]],
     return tuple(found)
 
 
-def _word_list(path: Path) -> frozenset[str]:
+def _word_list(path: Path, problems: list[Problem]) -> frozenset[str]:
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(path, exc.object[:exc.start].count(b"\n") + 1,
+                                f"cannot be read as UTF-8 text ({exc.reason}); "
+                                "save it as UTF-8"))
+        return frozenset()
     except OSError:
         return frozenset()
     return frozenset(w for line in text.splitlines() if not line.startswith("#")
                      for w in line.split())
+
+
+# The phone set of pocketsphinx's English dictionary, which listen.toml must use.
+PHONES = frozenset([
+    "AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D", "DH", "EH", "ER", "EY", "F", "G", "HH",
+    "IH", "IY", "JH", "K", "L", "M", "N", "NG", "OW", "OY", "P", "R", "S", "SH", "T", "TH", "UH",
+    "UW", "V", "W", "Y", "Z", "ZH"])
+
+
+def _check_listen(path: Path, problems: list[Problem]) -> None:
+    """listen.toml is optional; when there, each word needs phones from PHONES."""
+    if not path.exists():
+        return
+    f = _File(path, problems)
+    for word, phones in f.get("pronounce", dict, problems, "[pronounce]").items():
+        if not isinstance(phones, str) or not phones.split():
+            problems.append(Problem(path, f.find(f"{word} ="), f"the pronunciation of "
+                                    f"'{word}' must be text, like \"L AE M AH N\""))
+        elif unknown := [p for p in phones.split() if p not in PHONES]:
+            problems.append(Problem(path, f.find(f"{word} ="), f"'{word}' uses "
+                                    f"{', '.join(repr(p) for p in unknown)}, not in the phone "
+                                    "set listed at the top of the file"))
 
 
 def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Problem]]:
@@ -452,6 +506,11 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase | None, lis
     root = root or knowledge_root()
     problems: list[Problem] = []
     guide_file = _File(root / "guide.toml", problems)
+    for key in ("file", "title"):
+        if not isinstance(guide_file.data.get(key, ""), str):
+            problems.append(Problem(guide_file.path, guide_file.find(f"{key} ="), f"'{key}' "
+                                    "must be text in quotes"))
+            guide_file.data.pop(key)
     guide_path = root / str(guide_file.data.get("file", "source/laminectomy-guide.txt"))
     try:
         guide_text = guide_path.read_text(encoding="utf-8")
@@ -459,7 +518,11 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase | None, lis
         problems.append(Problem(guide_path, 0, "the patient guide is missing; every answer "
                                 "is checked against it"))
         guide_text = ""
-    headings = guide_file.data.get("sections", [])
+    headings = guide_file.get("sections", list, problems)
+    if not _strings(headings):
+        problems.append(Problem(guide_file.path, guide_file.find("sections"), "sections must "
+                                "be a list of the guide's main headings, as text"))
+        headings = [h for h in headings if isinstance(h, str) and h.strip()]
     sections = _guide_sections(guide_text, headings)
     for heading in headings:
         if heading not in sections and guide_text:
@@ -488,12 +551,14 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase | None, lis
         "entries": entry_ids, "out_of_scope": {"questions": OUT_OF_SCOPE}}, problems)
     sign_bank = _load_bank(root / "signs", {
         "signs": sign_ids, "negatives": dict.fromkeys(sign_ids, NO_SIGN)}, problems)
+    stopwords = _word_list(root / "stopwords.txt", problems)
+    english_words = _word_list(root / "english-words.txt", problems)
+    _check_listen(root / "listen.toml", problems)
     if problems:
         return None, problems
     kb = KnowledgeBase(root, str(guide_file.data.get("title", "the patient guide")),
                        guide_text, topics, entries, triage, synonyms, pronunciations,
-                       _word_list(root / "stopwords.txt"), _word_list(root / "english-words.txt"),
-                       phrasings, sign_bank)
+                       stopwords, english_words, phrasings, sign_bank)
     return kb, []
 
 

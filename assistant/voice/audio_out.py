@@ -40,7 +40,9 @@ def read_wav(path: Path) -> tuple[AudioFormat, bytes]:
 
 
 def write_wav(path: Path, fmt: AudioFormat, frames: bytes) -> None:
-    with wave.open(str(path), "wb") as w:
+    # The file is opened first: when wave.open() itself cannot open it, the half-made
+    # writer complains again from its __del__ ("Exception ignored in ...").
+    with path.open("wb") as f, wave.open(f, "wb") as w:
         w.setnchannels(fmt.channels)
         w.setsampwidth(fmt.width)
         w.setframerate(fmt.rate)
@@ -188,11 +190,19 @@ class Output:
         return proc.returncode == 0
 
 
+PLAYERS = ("pacat", "aplay")        # Linux; macOS always has afplay
+
+
+def player_installed() -> bool:
+    """Whether a player program is there at all: without one, the device is not to blame."""
+    return sys.platform == "darwin" or any(shutil.which(name) for name in PLAYERS)
+
+
 def find_output() -> Output | None:
     """The first player that can really play here, or None (no sound device)."""
     if sys.platform == "darwin":
         return Output("afplay", raw=False)
-    for name in ("pacat", "aplay"):
+    for name in PLAYERS:
         if shutil.which(name) and Output(name, raw=True).works():
             return Output(name, raw=True)
     return None

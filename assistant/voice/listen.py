@@ -18,7 +18,6 @@ import hashlib
 import os
 import random
 import re
-import sys
 import threading
 import time
 import tomllib
@@ -32,6 +31,7 @@ from ..answering.knowledge import KnowledgeBase
 from ..config import APP_NAME
 
 if TYPE_CHECKING:
+    import numpy as np
     from pocketsphinx import Decoder
 
 SAMPLE_RATE = 16_000
@@ -49,43 +49,105 @@ class ListenError(Exception):
 @dataclass(frozen=True)
 class Speech:
     """Mono 16-bit samples at their own rate: the recogniser adapts to the rate, which
-    hears far better than resampling without a proper filter (measured here)."""
+    hears far better than resampling without a proper filter (measured here). `notes`
+    says what the user should know about how a file was read."""
 
     pcm: bytes
     rate: int = SAMPLE_RATE
+    notes: tuple[str, ...] = ()
 
     @property
     def seconds(self) -> float:
         return len(self.pcm) / 2 / self.rate
 
 
-def read_wav(path: Path) -> Speech:
-    """Any common PCM WAV: 8, 16 or 32 bit, mono or stereo, any rate from 8 kHz."""
+MAX_FILE_SECONDS = 30.0   # of a recording decoded: twice the longest spoken question
+_BLOCK = 0.1              # seconds: the unit in which silence is measured and trimmed
+_PAD = 0.5                # seconds of quiet kept either side of the sound
+_QUIET = 1 / 30           # a block this far below the loudest one is silence
+_READ = 160_000           # frames read at a time, so a long file never sits in memory
+
+
+def _mono16(raw: bytes, width: int, channels: int) -> np.ndarray:
+    import numpy as np
+
+    if width == 1:
+        samples = (np.frombuffer(raw, dtype=np.uint8).astype(np.int32) - 128) << 8
+    elif width == 2:
+        samples = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.int32)
+    else:
+        samples = np.frombuffer(raw[: len(raw) // 4 * 4], dtype="<i4") >> 16
+    whole = len(samples) // channels * channels
+    mono = samples[:whole].reshape(-1, channels).sum(axis=1) // channels
+    return mono.astype(np.int16)
+
+
+def _to_16k(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Band-limited (FFT) resampling up to 16 kHz: pocketsphinx's model needs the
+    band up to 6.8 kHz, which a decoder at a telephone rate cannot give it."""
+    import numpy as np
+
+    n = round(len(samples) * SAMPLE_RATE / rate)
+    spectrum = np.zeros(n // 2 + 1, dtype=complex)
+    given = np.fft.rfft(samples.astype(float))
+    spectrum[: len(given)] = given
+    out = np.fft.irfft(spectrum, n) * n / max(1, len(samples))
+    return np.clip(np.rint(out), -32768, 32767).astype(np.int16)
+
+
+def read_wav(path: Path, max_seconds: float = MAX_FILE_SECONDS) -> Speech:
+    """Any common PCM WAV: 8, 16 or 32 bit, mono or stereo, any rate from 8 kHz.
+
+    Read twice in pieces, so memory stays small however long the file: first to
+    find where the sound is, then to keep only that stretch (with a little quiet
+    either side), at most `max_seconds` of it. Rates below 16 kHz are resampled."""
+    import numpy as np
+
     try:
         with wave.open(str(path), "rb") as w:
             channels, width, rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
-            raw = w.readframes(w.getnframes())
+            claimed = w.getnframes()
+            if width not in (1, 2, 4):
+                raise ListenError(f"{path} uses {8 * width}-bit samples; "
+                                  "save it as 16-bit PCM.")
+            if not 8000 <= rate <= 96000:
+                raise ListenError(f"{path} is recorded at {rate} Hz; use 8000 Hz or more.")
+            block = max(1, int(rate * _BLOCK))
+            pieces: list[np.ndarray] = []
+            frames = 0
+            while chunk := w.readframes(_READ // block * block):
+                mono = _mono16(chunk, width, channels).astype(np.float64)
+                frames += len(mono)
+                mono = np.pad(mono, (0, -len(mono) % block))      # a last, short block
+                pieces.append(np.sqrt((mono * mono).reshape(-1, block).mean(axis=1)))
+            loudness = np.concatenate(pieces) if pieces else np.zeros(0)
+            peak = float(loudness.max(initial=0.0))
+            loud = np.flatnonzero((loudness > 0) & (loudness >= peak * _QUIET))
+            notes: list[str] = []
+            if frames < claimed:
+                notes.append(f"{path} ends before its header says (it may have been cut "
+                             "off); using the sound that is there.")
+            if frames == 0:
+                raise ListenError(f"{path} holds no sound (it is empty). "
+                                  "Please record the question again.")
+            if not len(loud):
+                return Speech(b"", SAMPLE_RATE if rate < SAMPLE_RATE else rate, tuple(notes))
+            pad = int(_PAD * rate)
+            start = max(0, int(loud[0]) * block - pad)
+            end = min(frames, (int(loud[-1]) + 1) * block + pad)
+            if end - start > max_seconds * rate:
+                end = start + int(max_seconds * rate)
+                notes.append(f"{path} is long: only the first {max_seconds:.0f} seconds of "
+                             "it were listened to. Please ask one short question at a time.")
+            w.setpos(start)
+            samples = _mono16(w.readframes(end - start), width, channels)
     except FileNotFoundError:
         raise ListenError(f"There is no file {path}.") from None
     except (wave.Error, EOFError, OSError) as exc:
         raise ListenError(f"{path} is not a WAV recording this can read ({exc}).") from None
-    if width == 1:
-        samples = array.array("h", ((b - 128) << 8 for b in raw))
-    elif width == 2:
-        samples = array.array("h", raw[: len(raw) // 2 * 2])
-    elif width == 4:
-        wide = array.array("i", raw[: len(raw) // 4 * 4])
-        samples = array.array("h", (s >> 16 for s in wide))
-    else:
-        raise ListenError(f"{path} uses {8 * width}-bit samples; save it as 16-bit PCM.")
-    if sys.byteorder == "big" and width > 1:
-        samples.byteswap()
-    if channels > 1:
-        samples = array.array("h", (sum(samples[i:i + channels]) // channels
-                                    for i in range(0, len(samples) - channels + 1, channels)))
-    if not 8000 <= rate <= 96000:
-        raise ListenError(f"{path} is recorded at {rate} Hz; use 8000 Hz or more.")
-    return Speech(samples.tobytes(), rate)
+    if rate < SAMPLE_RATE:
+        samples, rate = _to_16k(samples, rate), SAMPLE_RATE
+    return Speech(samples.astype("<i2").tobytes(), rate, tuple(notes))
 
 
 DITHER = 100          # about -50 dBFS: far below speech, like a real microphone's hiss
@@ -233,6 +295,8 @@ class Recognizer:
         return self._decoders[rate]
 
     def transcribe(self, speech: Speech) -> str:
+        if len(speech.pcm) < 2:
+            return ""                       # nothing to hear; pocketsphinx fails on it
         with self._lock:
             decoder = self._decoder(speech.rate)
             decoder.start_utt()

@@ -21,11 +21,23 @@ from pathlib import Path
 from typing import Protocol
 
 from ..config import RATE_STEP, SpeechSettings
-from .audio_out import AudioFormat, Output, Stream, find_output, read_wav, with_volume, write_wav
+from .audio_out import (
+    PLAYERS,
+    AudioFormat,
+    Output,
+    Stream,
+    find_output,
+    player_installed,
+    read_wav,
+    with_volume,
+    write_wav,
+)
 from .speech_engine import EngineFailed, EngineMissing, EngineProcess, Voice
 from .speech_text import for_the_ear
 
 NO_DEVICE = "Speech is off: no sound device found. Answers are still shown on screen."
+NO_PLAYER = (f"Speech is off: no program to play sound was found ({' or '.join(PLAYERS)}; "
+             "install pulseaudio-utils or alsa-utils). Answers are still shown on screen.")
 NO_ENGINE = ("Speech is off: the speech engine is missing"
              + ("; please install espeak-ng" if sys.platform.startswith("linux") else "")
              + ". Answers are still shown on screen.")
@@ -46,6 +58,14 @@ class SpeechLayer(Protocol):
     def faster(self) -> int: ...
     def apply(self, settings: SpeechSettings) -> None: ...
     def close(self) -> None: ...
+
+
+def known_voice(voices: Sequence[Voice], wanted: str) -> bool:
+    """Whether the engine has this voice, named by id, name, short id or language:
+    espeak takes any name silently and speaks in its default voice."""
+    wanted = wanted.strip().lower()
+    return any(wanted in {v.id.lower(), v.name.lower(), v.id.lower().rsplit("/", 1)[-1],
+                          *(lang.lower() for lang in v.languages)} for v in voices)
 
 
 class _Job:
@@ -243,7 +263,7 @@ class Speaker:
         if self._output is None:
             self._output = find_output()         # a headset may have been plugged in
             if self._output is None:
-                self._notice(NO_DEVICE)
+                self._notice(NO_DEVICE if player_installed() else NO_PLAYER)
                 return
         if self.on_speaking:
             self.on_speaking(True)

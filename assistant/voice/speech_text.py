@@ -26,7 +26,11 @@ _RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)")
 _UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*(°\s*[fc]\b|%|(?:cm|mm|km|kg|mg|lbs|lb|ml|mins|min"
                    r"|hrs|hr|m|g|f|c)\b)", re.IGNORECASE)
 _SCORE = re.compile(r"\b(\d{1,2})\s*/\s*10\b")
+MAX_PIECE = 300          # characters spoken in one go: an engine request has a time limit
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'“(]?[A-Z0-9])")
+# Where a piece that is still too long may be cut, best first: any sentence end
+# (whatever the case of what follows), a clause, then any space.
+_CUTS = (re.compile(r"(?<=[.!?])\s+"), re.compile(r"(?<=[,;:])\s+"), re.compile(r"\s+"))
 
 
 def _unit(match: re.Match[str]) -> str:
@@ -64,4 +68,26 @@ def for_the_ear(text: str, pronunciations: dict[str, str] | None = None) -> list
     spoken = _UNIT.sub(_unit, spoken)
     spoken = _say_words(spoken, pronunciations or {})
     spoken = " ".join(spoken.split())
-    return [s.strip() for s in _SENTENCE.split(spoken) if s.strip()]
+    return [piece for s in _SENTENCE.split(spoken) for piece in _bounded(s.strip()) if piece]
+
+
+def _bounded(text: str, cuts: tuple[re.Pattern[str], ...] = _CUTS) -> list[str]:
+    """`text` in pieces of at most MAX_PIECE characters, cut at the best place there
+    is: without a capital after each full stop, a whole text is one "sentence"."""
+    if len(text) <= MAX_PIECE:
+        return [text]
+    if not cuts:
+        return [text[i:i + MAX_PIECE] for i in range(0, len(text), MAX_PIECE)]
+    pieces: list[str] = []
+    current = ""
+    for part in cuts[0].split(text):
+        if current and len(current) + 1 + len(part) <= MAX_PIECE:
+            current += " " + part
+            continue
+        if current:
+            pieces.append(current)
+        current = part
+        if len(current) > MAX_PIECE:
+            *whole, current = _bounded(current, cuts[1:])
+            pieces += whole
+    return [*pieces, current] if current else pieces
