@@ -311,7 +311,7 @@ def decide(kb: KnowledgeBase, lexical: dict[str, float], model: dict[str, float]
     seen: set[str] = set()
     for entry_id, score in sorted(blended.items(), key=lambda kv: -kv[1]):
         entry = kb.entry(entry_id)
-        if entry.topic not in seen and (not picks or score >= t.suggest_at):
+        if entry.topic not in seen:
             seen.add(entry.topic)
             picks.append(Match(entry, round(100 * score, 1)))
         if len(picks) == 4:
@@ -319,13 +319,12 @@ def decide(kb: KnowledgeBase, lexical: dict[str, float], model: dict[str, float]
     best = picks[0]
     top = best.score / 100
     gap = top - (picks[1].score / 100 if len(picks) > 1 else 0.0)
+    # Unsure: always three choices, a menu to pick from. Otherwise only the
+    # readings close enough to be worth a "did you mean".
+    likely = tuple(p for p in picks[1:] if p.score / 100 >= t.suggest_at)
     best_entry = max((p for label, p in model.items() if label != OUT_OF_SCOPE), default=0.0)
     if model.get(OUT_OF_SCOPE, 0.0) >= t.out_of_scope * best_entry and gap < 0.5:
-        return MatchResult("out-of-scope", best, tuple(picks[:3]))
-    if top < t.answer_at:
+        return MatchResult("out-of-scope", best, (best, *likely)[:3])
+    if top < t.answer_at or gap < t.answer_gap:
         return MatchResult("unsure", best, tuple(picks[:3]))
-    if gap >= t.sure_gap:
-        return MatchResult("sure", best, tuple(picks[1:4]))
-    if gap >= t.answer_gap:
-        return MatchResult("fairly-sure", best, tuple(picks[1:4]))
-    return MatchResult("unsure", best, tuple(picks[:3]))
+    return MatchResult("sure" if gap >= t.sure_gap else "fairly-sure", best, likely[:3])
