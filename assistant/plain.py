@@ -145,7 +145,8 @@ def run_plain(config: AppConfig, lines: Iterable[str] | None = None,
             ended, code = True, 2
         if ended and speech is not None and speech.speaking:
             # A pipe can end long before the answer is read: finish it, or say why not.
-            session.say("Reading the last answer aloud to the end (Ctrl+C stops it).")
+            if sys.stdin is not None and sys.stdin.isatty():
+                session.say("Reading the last answer aloud to the end (Ctrl+C stops it).")
             speech.wait()
     finally:
         if speech is not None:

@@ -23,6 +23,8 @@ from assistant.answering.answer import Assistant
 from assistant.records.history import History, history_path
 from assistant.records.settings import Settings, load_settings, settings_path
 
+from .audio import NullSink
+
 pytestmark = pytest.mark.faults
 
 MEMORY_LIMIT = 700 * 2**20        # the commands peak near 230 MB of address space
@@ -353,3 +355,21 @@ def test_plain_at_end_of_input_says_why_speech_is_off(tmp_path: Path) -> None:
     out = proc.stdout.decode()
     assert "cleared you" in out and "Note: Speech is off" in out
 
+
+
+@pytest.mark.audio
+def test_plain_at_end_of_input_reads_the_last_answer_to_the_end() -> None:
+    if not NullSink.available():
+        pytest.skip("pulseaudio/pulseaudio-utils are missing; `make test` installs them")
+    sink = NullSink().start()
+    recorder = sink.record()
+    try:
+        proc = run("--plain", stdin=b"when can i drive\n", env={"PULSE_SERVER": sink.server})
+        no_traceback(proc)
+        assert proc.returncode == 0 and b"cleared you" in proc.stdout
+        spoken = len(recorder.loud_times()) / 100          # 10 ms chunks
+    finally:
+        recorder.close()
+        sink.stop()
+    # The answer is about 60 words (some 25 s aloud); cut at the end of input, it was none.
+    assert spoken > 10, f"only {spoken:.1f} s of the answer reached the speaker"

@@ -115,8 +115,8 @@ def test_cli_set_show_and_refuse() -> None:
     assert done.returncode == 0 and "Settings saved in" in done.stdout
     assert "emergency_number  = '999'" in done.stdout
     refused = run("settings", "set", "rate", "500")
-    assert refused.returncode == 2 and "Not changed: 'rate' should be a whole number from 80 to 260" \
-        in refused.stderr
+    assert refused.returncode == 2
+    assert "Not changed: 'rate' should be a whole number from 80 to 260" in refused.stderr
     assert load_settings().settings.emergency_number == "999"
     unknown = run("settings", "set", "colour", "red")
     assert unknown.returncode == 2 and "'colour' is not a setting" in unknown.stderr
