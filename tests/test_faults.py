@@ -224,6 +224,20 @@ def test_two_sessions_at_once_lose_nothing() -> None:
     assert not list(history_path().parent.glob("*unusable*"))
 
 
+def test_ctrl_c_in_a_batch_ends_it_quietly_after_the_answers_given() -> None:
+    child = subprocess.Popen([sys.executable, "-m", "assistant", "ask", "--json"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    assert child.stdin and child.stdout and child.stderr
+    child.stdin.write(b"when can i drive\n")
+    child.stdin.flush()
+    assert b'"topic": "driving"' in child.stdout.readline()
+    child.send_signal(signal.SIGINT)                 # waiting for the next line
+    assert child.wait(timeout=60) == 130
+    assert child.stderr.read() == b""
+    child.stdin.close()
+
+
 # ---- 8. input with no end of line -------------------------------------------
 
 @pytest.mark.parametrize("args", [("ask", "--json"), ("ask",), ("--plain", "--no-speech"),
