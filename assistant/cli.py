@@ -259,7 +259,12 @@ def cmd_settings(args: argparse.Namespace) -> int:
                 sys.stderr.write(f"Not changed: '{args.key}' {exc}.\n"
                                  if key in HELP else f"Not changed: {exc}.\n")
                 return 2
-        print(save_settings(new).message())
+        try:
+            print(save_settings(new).message())
+        except OSError as exc:
+            sys.stderr.write(f"Not changed: the settings file {loaded.path} could not be "
+                             f"written ({exc.strerror or exc}).\n")
+            return 1
         loaded = load_settings()
     for problem in loaded.problems:
         _note(problem)

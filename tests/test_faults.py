@@ -118,6 +118,16 @@ def test_wrong_shapes_leave_every_command_working_and_reset_repairs_them() -> No
     assert load_settings().clean and load_settings().settings == Settings()
 
 
+def test_settings_that_cannot_be_written_say_so() -> None:
+    folder = settings_path().parent
+    folder.parent.mkdir(parents=True)
+    folder.write_text("a file where the settings folder should be")
+    for args in (("settings", "set", "rate", "150"), ("settings", "reset")):
+        proc = run(*args)
+        no_traceback(proc)
+        assert proc.returncode == 1 and b"could not be written" in proc.stderr
+
+
 @pytest.mark.parametrize("content", [b'rate = 160\nvoice = "en-us\n', b"\xff\xfe\x00rate\x80"],
                          ids=["broken-toml", "binary"])
 def test_a_broken_settings_file_still_lets_the_assistant_answer(content: bytes) -> None:
