@@ -118,6 +118,17 @@ def test_wrong_shapes_leave_every_command_working_and_reset_repairs_them() -> No
     assert load_settings().clean and load_settings().settings == Settings()
 
 
+def test_a_huge_settings_file_is_refused_within_a_memory_limit() -> None:
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as f:
+        f.truncate(3 * 2**30)                        # 3 GB of nothing, sparse on disk
+    proc = run("ask", "when can i drive", limit_memory=True)
+    no_traceback(proc)
+    assert proc.returncode == 0 and b"cleared you" in proc.stdout
+    assert b"too large" in proc.stderr
+
+
 def test_settings_that_cannot_be_written_say_so() -> None:
     folder = settings_path().parent
     folder.parent.mkdir(parents=True)

@@ -22,6 +22,7 @@ from ..config import APP_NAME, MAX_RATE, MIN_RATE, AppConfig, SpeechSettings
 
 THEMES = {"high-contrast": "light text on black", "high-contrast-light": "dark text on white"}
 EMERGENCY_NUMBERS = {"911": "USA and Canada", "999": "United Kingdom", "112": "Europe"}
+MAX_FILE_BYTES = 64_000       # a real settings file is under 1 kB; never read a huge one
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{0,18}[0-9]$|^[0-9]$")
 
 
@@ -156,12 +157,18 @@ class Loaded:
 def load_settings(path: Path | None = None) -> Loaded:
     path = path or settings_path()
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return Loaded(Settings(), path)
     except OSError as exc:
         return Loaded(Settings(), path, (f"The settings file {path} could not be read "
                                          f"({exc.strerror}); using the default settings.",), True)
+    if len(raw) > MAX_FILE_BYTES:
+        return Loaded(Settings(), path, (
+            f"The settings file {path} is too large to be a settings file (over "
+            f"{MAX_FILE_BYTES // 1000} kB). Using the default settings; the file is kept as "
+            "it is.",), True)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
