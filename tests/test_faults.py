@@ -103,6 +103,31 @@ def test_a_setting_of_the_wrong_shape_falls_back_to_its_default(key: str,
     assert f"'{key}' should be" in problem and str(path) in problem
 
 
+@pytest.mark.parametrize("line", ['voice = "a\\u0000b"', 'theme = "high-contrast\\u001b[2J"',
+                                  'emergency_number = "911\\u0007"'])
+def test_a_setting_with_control_characters_falls_back_to_its_default(line: str,
+                                                                      tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(line + "\n", encoding="utf-8")
+    loaded = load_settings(path)
+    assert loaded.settings == Settings() and len(loaded.problems) == 1
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_speech_thread_that_fails_says_so_and_leaves_nobody_waiting() -> None:
+    from assistant.config import SpeechSettings
+    from assistant.voice.speech import BROKEN, Speaker
+
+    notices: list[str] = []
+    speaker = Speaker(SpeechSettings(voice="a\0b"), on_notice=notices.append)  # cannot start
+    try:
+        speaker.speak("Hello there.")
+        assert speaker.wait(60), "wait() hung on a dead speech thread"
+    finally:
+        speaker.close()
+    assert notices == [BROKEN]
+
+
 def test_wrong_shapes_leave_every_command_working_and_reset_repairs_them() -> None:
     path = settings_path()
     path.parent.mkdir(parents=True)

@@ -89,7 +89,8 @@ def _yes_no(value: object) -> bool | None:
 
 
 def _text(value: object) -> str | None:
-    return value.strip() if isinstance(value, str) else None
+    """Text without control characters (a NUL in a voice id once killed the speech)."""
+    return value.strip() if isinstance(value, str) and value.isprintable() else None
 
 
 def _digits_or_text(value: object) -> str | None:
