@@ -65,7 +65,7 @@ class PlainSession:
         elif word == "topics":
             self._topics()
         elif _NUMBER.fullmatch(word) and self.numbered:
-            self._topic(int(word))
+            self._topic(int(word[:12]))          # int() refuses 4,300 digits and more
         elif word in ("repeat", "stop", "slower", "faster"):
             self._speech_command(word)
         elif line:

@@ -308,10 +308,10 @@ def test_a_long_line_under_the_bound_is_still_answered_under_the_limit() -> None
 # ---- 9. topic numbers out of range ------------------------------------------------
 
 def test_plain_topic_numbers_out_of_range_say_the_range_and_are_not_saved() -> None:
-    proc = run("--plain", "--no-speech", stdin=b"topics\n999\n0\n-1\n")
+    proc = run("--plain", "--no-speech", stdin=b"topics\n999\n0\n-1\n" + b"9" * 5000 + b"\n")
     out = proc.stdout.decode()
     no_traceback(proc)
-    assert out.count("Type a number from 1 to ") == 3
+    assert out.count("Type a number from 1 to ") == 4
     assert "does not answer" not in out
     assert "No questions were asked" in run("history", "export").stdout.decode()
 
