@@ -164,8 +164,10 @@ def test_settings_that_cannot_be_written_say_so() -> None:
         assert proc.returncode == 1 and b"could not be written" in proc.stderr
 
 
-@pytest.mark.parametrize("content", [b'rate = 160\nvoice = "en-us\n', b"\xff\xfe\x00rate\x80"],
-                         ids=["broken-toml", "binary"])
+@pytest.mark.parametrize("content", [
+    b'rate = 160\nvoice = "en-us\n', b"\xff\xfe\x00rate\x80", b"rate = " + b"9" * 5000,
+    b"rate = " + b"[" * 5000 + b"]" * 5000,
+], ids=["broken-toml", "binary", "5000-digits", "nested-5000-deep"])
 def test_a_broken_settings_file_still_lets_the_assistant_answer(content: bytes) -> None:
     path = settings_path()
     path.parent.mkdir(parents=True)

@@ -172,8 +172,9 @@ def load_settings(path: Path | None = None) -> Loaded:
             "it is.",), True)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        reason = "it is not text" if isinstance(exc, UnicodeDecodeError) else str(exc)
+    except (ValueError, RecursionError) as exc:   # tomllib: also 5,000 digits or 5,000 [
+        reason = ("it is not text" if isinstance(exc, UnicodeDecodeError) else
+                  str(exc) if isinstance(exc, tomllib.TOMLDecodeError) else "it is not settings")
         return Loaded(Settings(), path, (
             f"The settings file {path} has a mistake ({reason}). Using the default settings; "
             "the file is kept as it is for you to fix.",), True)
