@@ -234,6 +234,26 @@ def test_history_export_of_a_damaged_file_says_so() -> None:
     assert b"No questions were asked" in proc.stdout
 
 
+def test_rows_another_program_wrote_wrongly_are_left_out_and_counted() -> None:
+    save_questions("when can i drive", "can i go in a sauna")
+    conn = sqlite3.connect(history_path())
+    wrong = [("garbage", "q", "none", "[", None, "answer", None, "a"),
+             ("2026-01-01T09:00:00", 5, "none", "{}", None, "unknown", None, 7),
+             ("2026-01-01T09:00:00", "naive time", "none", "[]", None, "unknown", None, "a")]
+    conn.executemany("INSERT INTO questions (asked_at, question, triage, signs, advice, kind, "
+                     "topic, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", wrong)
+    conn.commit()
+    conn.close()
+    for args in (("history", "export"), ("history", "export", "--since", "2025-12-01"),
+                 ("report", "unanswered")):
+        proc = run(*args)
+        no_traceback(proc)
+        assert proc.returncode == 0
+        assert b"2 question(s) in the history could not be read" in proc.stderr
+    exported = run("history", "export").stdout.decode()
+    assert "Q: when can i drive" in exported and "Q: naive time" in exported
+
+
 def plain_session() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "assistant", "--plain", "--no-speech"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,

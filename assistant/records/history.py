@@ -11,6 +11,7 @@ told in one sentence.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -68,9 +69,20 @@ class Record:
 
     @classmethod
     def from_row(cls, row: tuple) -> Record:
+        """Raises ValueError for a row that is not one we wrote (another program's, say)."""
         id_, asked_at, question, triage, signs, advice, kind, topic, answer = row
-        return cls(id_, datetime.fromisoformat(asked_at), question, triage,
-                   tuple(json.loads(signs)), advice, kind, topic, answer)
+        try:
+            labels = json.loads(signs)
+            moment = datetime.fromisoformat(asked_at)
+        except (TypeError, ValueError):
+            raise ValueError("not a question record") from None
+        texts, optional = (question, triage, kind, answer), (advice, topic)
+        if not (isinstance(labels, list) and all(isinstance(t, str) for t in (*texts, *labels))
+                and all(t is None or isinstance(t, str) for t in optional)):
+            raise ValueError("not a question record")
+        if moment.tzinfo is None:
+            moment = moment.astimezone()          # as local time, so it compares with --since
+        return cls(id_, moment, question, triage, tuple(labels), advice, kind, topic, answer)
 
 
 def _files(path: Path) -> list[Path]:
@@ -313,7 +325,13 @@ class History:
                     f"SELECT {COLUMNS} FROM questions ORDER BY id").fetchall()
             except sqlite3.Error:                  # in use, or damaged since it was opened
                 rows = [] if self._broken else _readable_rows(self.path)
-        found = [Record.from_row(r) for r in rows]
+        found: list[Record] = []
+        for row in rows:
+            with contextlib.suppress(ValueError):
+                found.append(Record.from_row(row))
+        if len(found) < len(rows):
+            self._notice(f"{len(rows) - len(found)} question(s) in the history could not be "
+                         "read and are left out.")
         if since is not None:
             found = [r for r in found if r.asked_at >= since.astimezone()]
         return found
