@@ -95,6 +95,10 @@ class Writer(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
+    @property
+    def encoding(self) -> str:                            # type: ignore[override]
+        return getattr(self.stream, "encoding", None) or "utf-8"
+
     def isatty(self) -> bool:
         return self.terminal
 
