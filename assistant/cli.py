@@ -89,10 +89,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _date(text: str) -> datetime:
     try:
-        return datetime.strptime(text, "%Y-%m-%d")
+        day = datetime.strptime(text, "%Y-%m-%d")
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a date; write it as year-month-day, like 2026-11-23") from None
+    return max(day, datetime(1971, 1, 1))     # before any question; year 1 has no time zone
 
 
 def _note(text: str) -> None:

@@ -254,6 +254,17 @@ def test_rows_another_program_wrote_wrongly_are_left_out_and_counted() -> None:
     assert "Q: when can i drive" in exported and "Q: naive time" in exported
 
 
+@pytest.mark.parametrize(("day", "code", "shown"), [
+    ("0001-01-01", 0, b"Q: when can i drive"), ("9999-12-31", 0, b"No questions were asked"),
+    ("2026-02-30", 2, b"is not a date")])
+def test_history_export_since_any_date_gives_a_page_or_a_reason(day: str, code: int,
+                                                                 shown: bytes) -> None:
+    save_questions("when can i drive")
+    proc = run("history", "export", "--since", day)
+    no_traceback(proc)
+    assert proc.returncode == code and shown in proc.stdout + proc.stderr
+
+
 def plain_session() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "assistant", "--plain", "--no-speech"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
