@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import console
 from .config import AppConfig, SpeechSettings
 
 # Each command imports what it needs, so that the app's first screen does not
@@ -96,10 +97,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _date(text: str) -> datetime:
     try:
-        return datetime.strptime(text, "%Y-%m-%d")
+        day = datetime.strptime(text, "%Y-%m-%d")
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a date; write it as year-month-day, like 2026-11-23") from None
+    return max(day, datetime(1971, 1, 1))     # before any question; year 1 has no time zone
 
 
 def _note(text: str) -> None:
@@ -123,20 +125,15 @@ def _assistant(kb_root: Path | None) -> Assistant:
         raise SystemExit(1) from None
 
 
-def _read_lines(stream: Iterable[bytes]) -> Iterable[str]:
-    for raw in stream:
-        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
-
-
 def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant(args.kb)
     if args.wav:
         return _ask_spoken(assistant, args)
     if args.question:
-        reply = assistant.ask(" ".join(args.question))
+        reply = assistant.ask(console.argument_text(args.question))
         print(json.dumps(reply.to_json()) if args.json else reply.as_text())
         return 0
-    for line in _read_lines(sys.stdin.buffer):
+    for line in console.read_lines():
         reply = assistant.ask(line)
         if args.json:
             sys.stdout.write(json.dumps(reply.to_json()) + "\n")
@@ -203,8 +200,8 @@ def cmd_speak(args: argparse.Namespace) -> int:
     if args.to and not args.to.parent.is_dir():
         sys.stderr.write(f"Could not write {args.to}: there is no folder {args.to.parent}.\n")
         return 1
-    text = " ".join(args.text) if args.text else sys.stdin.buffer.read().decode(
-        "utf-8", errors="replace")
+    text = console.argument_text(args.text) if args.text else (
+        "" if args.list_voices else console.read_all())
     say = _pronunciations(args.kb)
     if args.show:
         print("\n".join(for_the_ear(text, say)))
@@ -339,12 +336,18 @@ def cmd_settings(args: argparse.Namespace) -> int:
         else:
             key = args.key.replace("-", "_").lower()
             try:
-                new = replace(loaded.settings, **{key: check_value(key, args.value)})
+                value = console.argument_text([args.value])
+                new = replace(loaded.settings, **{key: check_value(key, value)})
             except BadValue as exc:
                 sys.stderr.write(f"Not changed: '{args.key}' {exc}.\n"
                                  if key in HELP else f"Not changed: {exc}.\n")
                 return 2
-        print(save_settings(new).message())
+        try:
+            print(save_settings(new).message())
+        except OSError as exc:
+            sys.stderr.write(f"Not changed: the settings file {loaded.path} could not be "
+                             f"written ({exc.strerror or exc}).\n")
+            return 1
         loaded = load_settings()
     for problem in loaded.problems:
         _note(problem)
@@ -415,19 +418,28 @@ def app_config(args: argparse.Namespace) -> AppConfig:
                                       notices=loaded.problems)
 
 
-def run_app(args: argparse.Namespace) -> int:
-    config = app_config(args)
-    if args.plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
-        from .answering.knowledge import KnowledgeError
-        from .plain import run_plain
+def _in_a_terminal() -> bool:
+    try:
+        return bool(sys.stdin and sys.stdin.isatty() and sys.stdout and sys.stdout.isatty())
+    except (OSError, ValueError):
+        return False
 
-        try:
-            return run_plain(config)
-        except KnowledgeError:
-            _assistant(args.kb)          # says what is wrong with the knowledge base, exits 1
+
+def run_plain_mode(args: argparse.Namespace) -> int:
+    from .answering.knowledge import KnowledgeError
+    from .plain import run_plain
+
+    try:
+        return run_plain(app_config(args))
+    except KnowledgeError:
+        _assistant(args.kb)          # says what is wrong with the knowledge base, exits 1
+        return 1
+
+
+def run_app(args: argparse.Namespace) -> int:
     from .ui.app import make_app  # Textual is imported only when the app runs
 
-    make_app(config).run()
+    make_app(app_config(args)).run()
     return 0
 
 
@@ -437,10 +449,12 @@ COMMANDS = {"ask": cmd_ask, "kb": cmd_kb, "speak": cmd_speak, "settings": cmd_se
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    command = COMMANDS.get(args.command)
+    if command is None:
+        command = run_plain_mode if args.plain or not _in_a_terminal() else run_app
     try:
-        command = COMMANDS.get(args.command, run_app)
-        return command(args)
+        if command is run_app:          # Textual owns the terminal
+            return run_app(args)
+        return console.run(lambda: command(args))
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0

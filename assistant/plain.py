@@ -7,7 +7,7 @@ the same `Assistant.ask` and the same speech as the app.
 
 from __future__ import annotations
 
-import io
+import re
 import sys
 import threading
 from collections.abc import Iterable
@@ -15,6 +15,7 @@ from typing import TextIO
 
 from .answering.answer import Assistant, Reply
 from .config import AppConfig
+from .console import TooLong, read_lines
 from .records.history import History
 from .voice.speech import Speaker, SpeechLayer
 
@@ -29,6 +30,7 @@ COMMANDS = {
 }
 INTRO = ("Laminectomy assistant. Type a question and press Enter. "
          "Type 'help' for the commands.")
+_NUMBER = re.compile(r"[-+]?\d+")
 
 
 class PlainSession:
@@ -47,11 +49,10 @@ class PlainSession:
             self.out.write(text + "\n")
             self.out.flush()
 
-    def run(self, lines: Iterable[str]) -> None:
+    def run(self, lines: Iterable[str]) -> bool:
+        """True when the input ended, False when the user asked to leave."""
         self.say(INTRO)
-        for line in lines:
-            if not self.handle(line.strip()):
-                break
+        return all(self.handle(line.strip()) for line in lines)
 
     def handle(self, line: str) -> bool:
         """False when the user asked to leave."""
@@ -63,16 +64,23 @@ class PlainSession:
             self.say("\n".join(f"  {name:<8} {what}" for name, what in COMMANDS.items()))
         elif word == "topics":
             self._topics()
-        elif word.isdigit() and self.numbered and 1 <= int(word) <= len(self.numbered):
-            self._show(self.assistant.answer_entry(self.numbered[int(word) - 1]))
+        elif _NUMBER.fullmatch(word) and self.numbered:
+            self._topic(int(word[:12]))          # int() refuses 4,300 digits and more
         elif word in ("repeat", "stop", "slower", "faster"):
             self._speech_command(word)
         elif line:
             reply = self.assistant.ask(line)
-            self._show(reply)
             if self.history is not None:
-                self.history.add(reply)
+                self.history.add(reply)         # saved before shown: what was seen is kept
+            self._show(reply)
         return True
+
+    def _topic(self, number: int) -> None:
+        if 1 <= number <= len(self.numbered):
+            self._show(self.assistant.answer_entry(self.numbered[number - 1]))
+        else:
+            self.say(f"There is no topic {number}. Type a number from 1 to "
+                     f"{len(self.numbered)}, or 'topics' to see the list again.")
 
     def _show(self, reply: Reply) -> None:
         self.last = reply
@@ -114,12 +122,12 @@ class PlainSession:
             self.say(f"Speed is now {rate} words a minute.")
 
 
-def run_plain(config: AppConfig, stdin: TextIO | None = None, out: TextIO = sys.stdout) -> int:
+def run_plain(config: AppConfig, lines: Iterable[str] | None = None,
+              out: TextIO | None = None) -> int:
+    """Until 'quit' or the end of the input; 2 when a line was too long to read."""
     from .answering.knowledge import load_knowledge
 
-    if stdin is None:              # bytes that are not UTF-8 become "?" rather than a crash
-        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-
+    out = out or sys.stdout
     kb = load_knowledge(config.kb_root)
     speech = Speaker(config.speech, kb.pronunciations) if config.speech_enabled else None
     session = PlainSession(Assistant(kb, config.emergency_number), out, speech,
@@ -128,11 +136,21 @@ def run_plain(config: AppConfig, stdin: TextIO | None = None, out: TextIO = sys.
         session.say(f"Note: {notice}")
     if config.keep_history:
         session.history = History(on_notice=lambda text: session.say(f"Note: {text}"))
+    code = 0
     try:
-        session.run(stdin)
+        try:
+            ended = session.run(read_lines() if lines is None else lines)
+        except TooLong as exc:
+            session.say(str(exc))
+            ended, code = True, 2
+        if ended and speech is not None and speech.speaking:
+            # A pipe can end long before the answer is read: finish it, or say why not.
+            if sys.stdin is not None and sys.stdin.isatty():
+                session.say("Reading the last answer aloud to the end (Ctrl+C stops it).")
+            speech.wait()
     finally:
         if speech is not None:
             speech.close()
         if session.history is not None:
             session.history.close()
-    return 0
+    return code

@@ -110,8 +110,8 @@ def test_partly_damaged_database_keeps_every_readable_row(
     assert kept == [f"when can i drive {n}" for n in range(40)][: len(kept)]
 
 
-def test_locked_database_is_moved_aside_and_reported(tmp_path: Path,
-                                                      assistant: Assistant) -> None:
+def test_locked_database_is_waited_for_and_kept_in_place(tmp_path: Path,
+                                                         assistant: Assistant) -> None:
     path = tmp_path / "h.sqlite3"
     other = sqlite3.connect(path, isolation_level=None)     # another program, holding it
     other.execute("CREATE TABLE t (x)")
@@ -119,11 +119,13 @@ def test_locked_database_is_moved_aside_and_reported(tmp_path: Path,
     other.execute("INSERT INTO t VALUES (1)")
     notices: list[str] = []
     history = History(path, timeout=0.2, on_notice=notices.append)
-    assert len(notices) == 1 and "locked" in notices[0]
-    assert history.add(assistant.ask("when can i drive")) is not None
-    assert len(history.records()) == 1
+    assert len(notices) == 1 and "in use" in notices[0]
+    assert history.add(assistant.ask("when can i drive")) is None      # kept in memory
     other.rollback()
     other.close()
+    assert history.add(assistant.ask("can i climb stairs")) is not None
+    assert [r.question for r in history.records()] == ["when can i drive", "can i climb stairs"]
+    assert not list(tmp_path.glob("*unusable*")) and len(notices) == 1
 
 
 def test_a_history_that_cannot_be_created_is_a_notice(tmp_path: Path,

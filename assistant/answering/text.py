@@ -149,3 +149,12 @@ def allowed_typos(length: int) -> int:
     if length <= 8:
         return 1
     return 2
+
+
+_CONTROLS = {c: None for c in (*range(0x20), *range(0x7f, 0xa0)) if chr(c) not in "\n\t"}
+
+
+def printable(text: str) -> str:
+    """Text with no control character but line ends and tabs: stored questions may hold
+    terminal escapes (a title change, a screen clear) that must never reach a terminal."""
+    return text.translate(_CONTROLS)

@@ -8,7 +8,6 @@ mistakes, the old file is kept beside it under another name.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import tempfile
@@ -23,6 +22,7 @@ from ..config import APP_NAME, MAX_RATE, MIN_RATE, AppConfig, SpeechSettings
 
 THEMES = {"high-contrast": "light text on black", "high-contrast-light": "dark text on white"}
 EMERGENCY_NUMBERS = {"911": "USA and Canada", "999": "United Kingdom", "112": "Europe"}
+MAX_FILE_BYTES = 64_000       # a real settings file is under 1 kB; never read a huge one
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{0,18}[0-9]$|^[0-9]$")
 
 
@@ -51,84 +51,94 @@ class Settings:
                          keep_history=self.keep_history, **overrides)
 
 
-# ---- one checker per key: the value to use, or why it cannot be used ---------
+# ---- one rule per key: what kind of value it holds, and its limits --------------
+#
+# A value is first read as its kind (whole number, number, yes/no, text), by
+# type alone, so a list, a table or a date in the file is "the wrong kind" and
+# never reaches a check that would trip on it; then the key's own limit is
+# applied. A new setting is one Rule (and a reader, if it is a new kind).
 
 class BadValue(ValueError):
     pass
 
 
-def _whole_number(value: object) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BadValue(f"should be a whole number from {MIN_RATE} to {MAX_RATE}")
-    if not MIN_RATE <= value <= MAX_RATE:
-        raise BadValue(f"should be from {MIN_RATE} to {MAX_RATE} words a minute")
-    return value
-
-
-def _fraction(value: object) -> float:
+def _whole_number(value: object) -> int | None:
     if isinstance(value, str):
         text = value.strip()
-        with contextlib.suppress(ValueError):
-            value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadValue("should be a number from 0.0 (silent) to 1.0 (full)")
-    if not 0.0 <= value <= 1.0:
-        raise BadValue("should be from 0.0 (silent) to 1.0 (full)")
-    return float(value)
+        return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise BadValue('should be text in quotes, for example "en-us"')
-    return value.strip()
-
-
-def _yes_no(value: object) -> bool:
+def _number(value: object) -> float | None:
     if isinstance(value, str):
-        value = {"true": True, "on": True, "yes": True,
-                 "false": False, "off": False, "no": False}.get(value.strip().lower(), value)
-    if not isinstance(value, bool):
-        raise BadValue("should be true or false")
-    return value
+        text = value.strip()
+        try:
+            return float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
 
 
-def _phone_number(value: object) -> str:
+def _yes_no(value: object) -> bool | None:
+    if isinstance(value, str):
+        return {"true": True, "on": True, "yes": True,
+                "false": False, "off": False, "no": False}.get(value.strip().lower())
+    return value if isinstance(value, bool) else None
+
+
+def _text(value: object) -> str | None:
+    """Text without control characters (a NUL in a voice id once killed the speech)."""
+    return value.strip() if isinstance(value, str) and value.isprintable() else None
+
+
+def _digits_or_text(value: object) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not _PHONE.match(value.strip()):
-        raise BadValue('should be a telephone number in quotes, such as "911", "999" or "112"')
-    return value.strip()
+        return str(value)
+    return _text(value)
 
 
-def _theme(value: object) -> str:
-    if value not in THEMES:
-        raise BadValue("should be one of " + ", ".join(f'"{t}"' for t in THEMES))
-    return str(value)
+@dataclass(frozen=True)
+class Rule:
+    read: Callable[[object], Any]           # the value as its kind, or None if it is not one
+    expect: str                             # "should be ...": what a good value looks like
+    help: str                               # one line for `settings` and the file
+    within: Callable[[Any], bool] = lambda value: True
 
 
-CHECKS: dict[str, Callable[[object], Any]] = {
-    "rate": _whole_number, "volume": _fraction, "voice": _text, "auto_read": _yes_no,
-    "emergency_number": _phone_number, "theme": _theme, "keep_history": _yes_no,
+RULES: dict[str, Rule] = {
+    "rate": Rule(_whole_number, f"should be a whole number from {MIN_RATE} to {MAX_RATE} "
+                 "(words a minute)", "speaking speed in words a minute",
+                 lambda n: MIN_RATE <= n <= MAX_RATE),
+    "volume": Rule(_number, "should be a number from 0.0 (silent) to 1.0 (full)",
+                   "loudness from 0.0 to 1.0", lambda x: 0.0 <= x <= 1.0),
+    "voice": Rule(_text, 'should be text in quotes, for example "en-us"',
+                  'voice id from "laminectomy-assistant speak --list-voices"; "" is the default'),
+    "auto_read": Rule(_yes_no, "should be true or false", "read every answer aloud as it appears"),
+    "emergency_number": Rule(
+        _digits_or_text, 'should be a telephone number in quotes, such as "911", "999" or "112"',
+        "the number to call in an emergency: 911, 999, 112 or your own",
+        lambda text: bool(_PHONE.match(text))),
+    "theme": Rule(_text, "should be one of " + ", ".join(f'"{t}"' for t in THEMES),
+                  "colours: " + ", ".join(f'"{k}" ({v})' for k, v in THEMES.items()),
+                  lambda text: text in THEMES),
+    "keep_history": Rule(_yes_no, "should be true or false",
+                         "keep a list of your questions on this computer (for your doctor)"),
 }
-HELP = {
-    "rate": "speaking speed in words a minute",
-    "volume": "loudness from 0.0 to 1.0",
-    "voice": 'voice id from "laminectomy-assistant speak --list-voices"; "" is the default',
-    "auto_read": "read every answer aloud as it appears",
-    "emergency_number": "the number to call in an emergency: 911, 999, 112 or your own",
-    "theme": "colours: " + ", ".join(f'"{k}" ({v})' for k, v in THEMES.items()),
-    "keep_history": "keep a list of your questions on this computer (for your doctor)",
-}
-assert set(CHECKS) == {f.name for f in fields(Settings)} == set(HELP)
+HELP = {key: rule.help for key, rule in RULES.items()}
+assert set(RULES) == {f.name for f in fields(Settings)}
 
 
 def check_value(key: str, value: object) -> Any:
     """The value to store for `key`; raises BadValue with a sentence about why not."""
-    if key not in CHECKS:
-        raise BadValue(f"'{key}' is not a setting; the settings are: {', '.join(CHECKS)}")
-    return CHECKS[key](value)
+    if key not in RULES:
+        raise BadValue(f"'{key}' is not a setting; the settings are: {', '.join(RULES)}")
+    rule = RULES[key]
+    read = rule.read(value)
+    if read is None or not rule.within(read):
+        raise BadValue(rule.expect)
+    return read
 
 
 # ---- reading and writing the file -------------------------------------------
@@ -148,23 +158,30 @@ class Loaded:
 def load_settings(path: Path | None = None) -> Loaded:
     path = path or settings_path()
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return Loaded(Settings(), path)
     except OSError as exc:
         return Loaded(Settings(), path, (f"The settings file {path} could not be read "
                                          f"({exc.strerror}); using the default settings.",), True)
+    if len(raw) > MAX_FILE_BYTES:
+        return Loaded(Settings(), path, (
+            f"The settings file {path} is too large to be a settings file (over "
+            f"{MAX_FILE_BYTES // 1000} kB). Using the default settings; the file is kept as "
+            "it is.",), True)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        reason = "it is not text" if isinstance(exc, UnicodeDecodeError) else str(exc)
+    except (ValueError, RecursionError) as exc:   # tomllib: also 5,000 digits or 5,000 [
+        reason = ("it is not text" if isinstance(exc, UnicodeDecodeError) else
+                  str(exc) if isinstance(exc, tomllib.TOMLDecodeError) else "it is not settings")
         return Loaded(Settings(), path, (
             f"The settings file {path} has a mistake ({reason}). Using the default settings; "
             "the file is kept as it is for you to fix.",), True)
     values: dict[str, Any] = {}
     problems: list[str] = []
     for key, value in data.items():
-        if key not in CHECKS:
+        if key not in RULES:
             problems.append(f"In {path}, '{key}' is not a setting, so it is ignored.")
             continue
         try:

@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Sequence
 from datetime import datetime
 
+from ..answering.text import printable
 from .history import Record
 
 DISCLAIMER = ("These answers come from the patient guide, not from your care team; "
@@ -26,6 +27,7 @@ def _day(moment: datetime) -> str:
 
 
 def _wrap(text: str, indent: str) -> str:
+    text = printable(text)               # a stored question may hold terminal escapes
     return "\n".join(textwrap.fill(p, WIDTH, initial_indent=indent, subsequent_indent=indent)
                      for p in text.splitlines() if p.strip()) or indent.rstrip()
 
@@ -62,7 +64,7 @@ def render_text(records: Sequence[Record], since: datetime | None = None,
 
 def _md(text: str) -> str:
     """Plain text that Markdown will show as written."""
-    escaped = "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
+    escaped = "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in printable(text))
     return " ".join(escaped.split())
 
 

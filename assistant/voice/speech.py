@@ -41,6 +41,8 @@ NO_PLAYER = (f"Speech is off: no program to play sound was found ({' or '.join(P
 NO_ENGINE = ("Speech is off: the speech engine is missing"
              + ("; please install espeak-ng" if sys.platform.startswith("linux") else "")
              + ". Answers are still shown on screen.")
+BROKEN = ("Speech is off: the speech engine could not be used this session. "
+          "Answers are still shown on screen.")
 ENGINE_TROUBLE = "Speech stopped working for a moment; the answer is on screen."
 
 
@@ -209,6 +211,15 @@ class Speaker:
         self._ready.set()
 
     def _run(self) -> None:
+        try:
+            self._serve()
+        except Exception:            # whatever it was, a notice and not a traceback
+            self._notice(BROKEN)
+        finally:
+            self._ready.set()        # and nobody is left waiting on a dead thread
+            self._idle.set()
+
+    def _serve(self) -> None:
         self._warm_up()
         while True:
             with self._lock:
