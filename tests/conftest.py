@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from assistant.answering.answer import Assistant
-from assistant.answering.knowledge import KnowledgeBase, load_knowledge
+from assistant.answering.knowledge import KnowledgeBase, knowledge_root, load_knowledge
 
 DATA = Path(__file__).parent / "data"
 # One trained matcher for the whole run, child processes included: the cache is
@@ -25,6 +26,22 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def assistant(kb: KnowledgeBase) -> Assistant:
     return Assistant(kb)
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A copy of the knowledge folder for a test to break."""
+    root = tmp_path / "knowledge"
+    shutil.copytree(knowledge_root(), root)
+    return root
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The first line of `path` holding `needle`, counted from 1."""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(f"{needle!r} not in {path}")
 
 
 def labelled_questions() -> list[dict]:

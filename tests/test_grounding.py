@@ -5,7 +5,6 @@ question's meaning each make `kb check` fail, naming the file and line."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,25 +17,17 @@ from assistant.answering.grounding import (
     quantities,
     sentences,
 )
-from assistant.answering.knowledge import DEFAULT_ROOT, KnowledgeBase
+from assistant.answering.knowledge import KnowledgeBase
 from assistant.cli import main
+
+from .conftest import line_of
 
 ENTRY_FILE = "entries/05-everyday-activities.toml"
 SITTING_ANSWER = "Sitting too long slows recovery, especially in soft chairs"
 
 
-@pytest.fixture
-def kb_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_ROOT, root)
-    return root
 
 
-def _line_of(path: Path, needle: str) -> int:
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return n
-    raise AssertionError(f"{needle!r} not in {path}")
 
 
 def _edit(path: Path, old: str, new: str) -> Path:
@@ -63,7 +54,7 @@ def test_an_invented_number_fails_with_file_and_line(kb_copy: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     path = _edit(kb_copy / ENTRY_FILE, "Position changes every 30 to 45 minutes help",
                  "Position changes every 20 to 45 minutes help")
-    _check_fails(kb_copy, capsys, path, _line_of(path, SITTING_ANSWER),
+    _check_fails(kb_copy, capsys, path, line_of(path, SITTING_ANSWER),
                  r"the number '20 \(minutes\)' is not in the guide text")
 
 
@@ -74,7 +65,7 @@ def test_a_time_span_the_section_lacks_fails(kb_copy: Path,
     path = _edit(kb_copy / ENTRY_FILE, "A good final phase of therapy includes return-to-work",
                  "Most people go back after 6 weeks. A good final phase of therapy includes "
                  "return-to-work")
-    _check_fails(kb_copy, capsys, path, _line_of(path, "Most people go back after 6 weeks"),
+    _check_fails(kb_copy, capsys, path, line_of(path, "Most people go back after 6 weeks"),
                  r"the number '6 \(weeks\)'")
 
 
@@ -83,7 +74,7 @@ def test_an_unsupported_sentence_fails_with_file_and_line(
     path = _edit(kb_copy / ENTRY_FILE, "Sitting too long slows recovery,",
                  "A warm bath every evening speeds healing of the nerves. Sitting too long "
                  "slows recovery,")
-    err = _check_fails(kb_copy, capsys, path, _line_of(path, "A warm bath every evening"),
+    err = _check_fails(kb_copy, capsys, path, line_of(path, "A warm bath every evening"),
                        "the sentence 'A warm bath every evening speeds healing of the "
                        "nerves.' has too little support")
     missing = re.search(r"not found: ([a-z, ]+)\)", err)
@@ -102,7 +93,7 @@ def test_own_words_let_the_assistant_frame_but_not_invent_numbers(
     assert main(["--kb", str(kb_copy), "kb", "check"]) == 0
     capsys.readouterr()
     _edit(path, framing, "Ask your care team after 2 days which chair suits you.")
-    _check_fails(kb_copy, capsys, path, _line_of(path, 'own_words = ["Ask your care team'),
+    _check_fails(kb_copy, capsys, path, line_of(path, 'own_words = ["Ask your care team'),
                  "own_words lists")
 
 
@@ -110,7 +101,7 @@ def test_a_one_word_ambiguous_synonym_fails_with_file_and_line(
         kb_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _edit(kb_copy / "synonyms.toml", '"crowding", "pressure on the nerve",',
                  '"crowding", "pressure", "pressure on the nerve",')
-    _check_fails(kb_copy, capsys, path, _line_of(path, '"crowding", "pressure",'),
+    _check_fails(kb_copy, capsys, path, line_of(path, '"crowding", "pressure",'),
                  "one-word synonym 'pressure' -> 'compress'")
 
 
@@ -124,7 +115,7 @@ def test_a_phrase_synonym_needs_no_reason(kb_copy: Path,
 def test_a_safe_word_that_is_no_synonym_is_reported(kb_copy: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     path = _edit(kb_copy / "synonyms.toml", '"job", "employment",', '"job", "nurse", "employment",')
-    _check_fails(kb_copy, capsys, path, _line_of(path, '"nurse"'), "'nurse' is listed under")
+    _check_fails(kb_copy, capsys, path, line_of(path, '"nurse"'), "'nurse' is listed under")
 
 
 @pytest.mark.parametrize(("text", "found"), [
@@ -207,7 +198,7 @@ def test_a_restriction_moved_to_another_stage_fails(kb_copy: Path,
     its own, and a number must stand in a passage that supports its sentence."""
     path = _edit(kb_copy / ENTRY_FILE, "In weeks 3 to 6, light household activity returns,",
                  "In week 2, light household activity returns,")
-    _check_fails(kb_copy, capsys, path, _line_of(path, "In week 2, light household"),
+    _check_fails(kb_copy, capsys, path, line_of(path, "In week 2, light household"),
                  r"the number '2 \(weeks\)' in 'In week 2, light household activity returns, "
                  r"but still limit vacuuming.*' is in the guide, but not in a passage that "
                  "supports this sentence")
@@ -217,5 +208,5 @@ def test_own_words_of_the_wrong_type_are_reported(kb_copy: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     framing = "Your care team can advise what fits your home."
     path = _edit(kb_copy / ENTRY_FILE, f'own_words = ["{framing}"]', f'own_words = "{framing}"')
-    _check_fails(kb_copy, capsys, path, _line_of(path, 'own_words = "Your care team'),
+    _check_fails(kb_copy, capsys, path, line_of(path, 'own_words = "Your care team'),
                  "own_words must be a list of sentences")

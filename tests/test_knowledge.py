@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,8 @@ from assistant.answering.knowledge import (
     check_knowledge,
 )
 from assistant.cli import main
+
+from .conftest import line_of
 
 ENTRY_FILE = "entries/05-everyday-activities.toml"
 
@@ -46,18 +47,8 @@ def test_guide_is_kept_inside_the_project() -> None:
     assert (DEFAULT_ROOT / "source" / "laminectomy-guide.txt").stat().st_size > 10_000
 
 
-@pytest.fixture
-def kb_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_ROOT, root)
-    return root
 
 
-def _line_of(path: Path, needle: str) -> int:
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return n
-    raise AssertionError(f"{needle!r} not in {path}")
 
 
 def _break(root: Path, old: str, new: str) -> Path:
@@ -78,20 +69,20 @@ def _check_says(root: Path, capsys: pytest.CaptureFixture[str], path: Path, line
 
 def test_bad_toml_names_file_and_line(kb_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _break(kb_copy, 'id = "sitting"', 'id = "sitting')
-    _check_says(kb_copy, capsys, path, _line_of(path, 'id = "sitting'), "not valid TOML")
+    _check_says(kb_copy, capsys, path, line_of(path, 'id = "sitting'), "not valid TOML")
 
 
 def test_unknown_topic_names_file_and_line(kb_copy: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     path = _break(kb_copy, 'topic = "sitting"', 'topic = "sofas"')
-    _check_says(kb_copy, capsys, path, _line_of(path, 'topic = "sofas"'), "unknown topic 'sofas'")
+    _check_says(kb_copy, capsys, path, line_of(path, 'topic = "sofas"'), "unknown topic 'sofas'")
 
 
 def test_quote_not_in_guide_names_file_and_line(kb_copy: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     path = _break(kb_copy, '"Log rolling reduces twisting when getting in and out of bed"',
                   '"Log rolling cures everything"')
-    _check_says(kb_copy, capsys, path, _line_of(path, "Log rolling cures everything"),
+    _check_says(kb_copy, capsys, path, line_of(path, "Log rolling cures everything"),
                 "quote not found")
 
 
@@ -107,7 +98,7 @@ def test_unknown_related_id_is_reported(kb_copy: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     path = _break(kb_copy, 'related = ["what-helps-recovery", "walking", "bed-and-transfers"]',
                   'related = ["what-helps-recovery", "nowhere", "bed-and-transfers"]')
-    _check_says(kb_copy, capsys, path, _line_of(path, '"nowhere"'), "related id 'nowhere'")
+    _check_says(kb_copy, capsys, path, line_of(path, '"nowhere"'), "related id 'nowhere'")
 
 
 def test_missing_topic_coverage_is_reported(kb_copy: Path,
@@ -121,7 +112,7 @@ def test_triage_rule_with_unknown_group_is_reported(kb_copy: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     path = kb_copy / "triage.toml"
     path.write_text(path.read_text().replace('"@incision & @drainage"', '"@incision & @goo"'))
-    _check_says(kb_copy, capsys, path, _line_of(path, "@goo"), "unknown word group '@goo'")
+    _check_says(kb_copy, capsys, path, line_of(path, "@goo"), "unknown word group '@goo'")
 
 
 def test_export_json_lists_every_topic(capsys: pytest.CaptureFixture[str]) -> None:
@@ -150,7 +141,7 @@ def test_a_broken_bank_names_file_and_line(kb_copy: Path, capsys: pytest.Capture
                                            old: str, new: str, words: str) -> None:
     path = kb_copy / "phrasings" / "typed.toml"
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-    _check_says(kb_copy, capsys, path, _line_of(path, new.split("\n")[0]), words)
+    _check_says(kb_copy, capsys, path, line_of(path, new.split("\n")[0]), words)
 
 
 def _add_to_bank(root: Path, table_line: str, line: str) -> Path:
@@ -168,7 +159,7 @@ def test_kb_check_rejects_a_near_copy_within_an_entry(kb: KnowledgeBase, kb_copy
     first = next(x.text for x in kb.phrasings if x.label == "sitting")
     copy = first.rstrip("?.!").upper() + " ??"
     path = _add_to_bank(kb_copy, "sitting = [", copy)
-    _check_says(kb_copy, capsys, path, _line_of(path, json.dumps(copy)), "is a near-copy of")
+    _check_says(kb_copy, capsys, path, line_of(path, json.dumps(copy)), "is a near-copy of")
 
 
 def test_kb_check_rejects_an_answerable_out_of_scope_line(kb: KnowledgeBase, kb_copy: Path,
@@ -176,7 +167,7 @@ def test_kb_check_rejects_an_answerable_out_of_scope_line(kb: KnowledgeBase, kb_
                                                           ) -> None:
     answered = kb.entry("driving").questions[0]
     path = _add_to_bank(kb_copy, "questions = [", answered)
-    _check_says(kb_copy, capsys, path, _line_of(path, json.dumps(answered)),
+    _check_says(kb_copy, capsys, path, line_of(path, json.dumps(answered)),
                 "is out of scope, but an entry answers")
 
 

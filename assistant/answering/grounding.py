@@ -432,15 +432,21 @@ def check_synonyms(root: Path) -> list[Problem]:
         return problems
     safe: dict[str, str] = {}
     safe_lines = f.blocks("safe")
-    for i, group in enumerate(f.data.get("safe", [])):
+    groups = f.data.get("safe", [])
+    if not isinstance(groups, list):
+        problems.append(Problem(path, f.find("safe"), "safe must be [[safe]] tables, each "
+                                "with words and a reason"))
+        groups = []
+    for i, group in enumerate(groups):
         line = safe_lines[i] if i < len(safe_lines) else 1
         reason = group.get("reason") if isinstance(group, dict) else None
         words = group.get("words") if isinstance(group, dict) else None
-        if not isinstance(reason, str) or not reason.strip() or not isinstance(words, list):
+        if not isinstance(reason, str) or not reason.strip() or not isinstance(words, list) \
+                or not all(isinstance(w, str) for w in words):
             problems.append(Problem(path, line, "each [[safe]] needs a reason (text) and "
-                                    "words (a list)"))
+                                    "words (a list of words)"))
             continue
-        safe.update((w, reason) for w in words if isinstance(w, str))
+        safe.update((w, reason) for w in words)
     table = f.data.get("synonyms", {})
     if not isinstance(table, dict):
         return problems

@@ -102,6 +102,7 @@ class Speaker:
         self._ready = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
+        self._gone = False                 # the speech thread has ended
         self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
         self._thread.start()
 
@@ -120,7 +121,7 @@ class Speaker:
         with self._lock:
             self._cancel_current()
             self._last = sentences
-            if sentences:
+            if sentences and not self._gone:
                 self._pending = _Job(sentences)
                 self._idle.clear()
                 self._wake.notify()
@@ -216,6 +217,8 @@ class Speaker:
         except Exception:            # whatever it was, a notice and not a traceback
             self._notice(BROKEN)
         finally:
+            with self._lock:         # nothing queued after this would ever be said
+                self._gone = True
             self._ready.set()        # and nobody is left waiting on a dead thread
             self._idle.set()
 
