@@ -4,6 +4,19 @@ Then the app's peak memory, all its processes, with speech on (to a throw-away
 PulseAudio null sink) after a question has been answered and read aloud.
 
     .venv/bin/python bench/startup.py        (or: make bench)
+
+What is imported before the first screen, and why (everything else, the
+knowledge base, the trained models, numpy, rapidfuzz, speech, the history and
+the recogniser, loads in a worker after the first frame):
+
+- textual, and with it rich, asyncio and platformdirs: the app itself.
+- assistant.cli, assistant.config: the arguments, and the settings the app
+  is built from (a broken settings file is told before the app opens).
+- assistant.console and assistant.answering.text (for `printable`): the one
+  writer every command uses, also for the messages before the app starts;
+  text.py needs only `re` and `unicodedata`.
+- assistant.ui.app, ui.theme, ui.screens.main and the widgets it shows:
+  the first screen. ui.services imports only config at module level.
 """
 
 from __future__ import annotations

@@ -91,3 +91,30 @@ def test_bad_input_gets_a_clear_answer_never_a_traceback(data: bytes) -> None:
 def test_a_red_flag_after_100_kilobytes_still_routes() -> None:
     proc = run("ask", "--json", stdin=b"blah " * 20_000 + b"and she passed out\n")
     assert json.loads(proc.stdout)["triage"] == "emergency"
+
+
+# One question per band, asked the way a person might; what each band prints.
+BANDS = [
+    ("When can I drive again after a laminectomy?", "sure", "cleared you", None),
+    ("how long off", "fairly-sure", "Recovery is usually gradual", "Or did you mean: "),
+    ("what about the thing", "unsure", "I'm not sure which part", "Did you mean: "),
+    ("can i drink wine after my surgery", "out-of-scope", "does not answer that", None),
+]
+
+
+@pytest.mark.parametrize("question, band, says, offers", BANDS, ids=[b[1] for b in BANDS])
+def test_ask_and_plain_mode_show_each_band(question: str, band: str, says: str,
+                                           offers: str | None) -> None:
+    """Sure: the answer alone. Fairly sure: the answer, then up to three other
+    readings. Unsure: no answer, three choices. Out of scope: the kind "not in
+    the guide" (with a topic only when one is close)."""
+    assert json.loads(run("ask", "--json", question).stdout)["band"] == band
+    typed = run("ask", question).stdout.decode()
+    piped = run("--plain", "--no-speech", stdin=f"{question}\nquit\n".encode()).stdout.decode()
+    for out in (typed, piped):
+        assert says in out
+        if band == "sure":
+            assert "did you mean" not in out.lower()
+        if offers:
+            choices = out.split(offers, 1)[1].splitlines()[0].split("; ")
+            assert (len(choices) == 3) if band == "unsure" else (1 <= len(choices) <= 3)
