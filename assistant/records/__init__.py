@@ -1,5 +1,6 @@
 """Records: what is kept between sessions on this computer: settings, the
-question history, its export and the unanswered-question report.
+question history, the daily warning-sign checks kept beside it (checkins.py),
+its export and the unanswered-question report.
 
 May import: the standard library, platformdirs, rapidfuzz, `assistant.config`
 and `assistant.answering` (types only). Never textual, rich, audio,

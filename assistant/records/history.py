@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import APP_NAME
+from .checkins import CHECK_COLUMNS, CHECK_SCHEMA, CheckRecord, check_values
 
 if TYPE_CHECKING:
     from ..answering.answer import Reply
+    from ..answering.checkup import CheckResult
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -104,6 +106,20 @@ def _readable_rows(path: Path) -> list[tuple]:
         conn.close()
 
 
+def _readable_checks(path: Path) -> list[tuple]:
+    """The warning-sign checks that can still be read (none from an older file)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.2)
+    except sqlite3.Error:
+        return []
+    try:
+        return conn.execute(f"SELECT {CHECK_COLUMNS} FROM checks ORDER BY id").fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+
+
 class History:
     """Thread-safe; every failure becomes a notice, never an exception for the caller."""
 
@@ -131,6 +147,7 @@ class History:
             if verdict != "ok":
                 raise sqlite3.DatabaseError(verdict)
             conn.execute(SCHEMA)
+            conn.execute(CHECK_SCHEMA)
             conn.execute(f"SELECT {COLUMNS} FROM questions LIMIT 0")
         except BaseException:
             conn.close()
@@ -155,6 +172,7 @@ class History:
             self._conn.close()
             self._conn = None
         rows = _readable_rows(self.path)
+        checks = _readable_checks(self.path)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         moved = self.path.with_name(f"{self.path.stem}-unusable-{stamp}{self.path.suffix}")
         try:
@@ -165,6 +183,8 @@ class History:
             with self._transaction() as conn:
                 conn.executemany(f"INSERT INTO questions ({COLUMNS}) VALUES "
                                  "(?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                conn.executemany(f"INSERT INTO checks ({CHECK_COLUMNS}) VALUES "
+                                 "(?, ?, ?, ?, ?, ?, ?)", checks)
         except (OSError, sqlite3.Error) as exc:
             self._give_up(exc)
             return
@@ -189,15 +209,22 @@ class History:
         values = (asked_at, reply.question, reply.triage,
                   json.dumps([s.label for s in reply.signs]), reply.advice, reply.kind,
                   reply.topic, reply.answer)
+        return self._insert("INSERT INTO questions (asked_at, question, triage, signs, advice, "
+                            "kind, topic, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+
+    def add_check(self, result: CheckResult, when: datetime | None = None) -> int | None:
+        """Record one warning-sign check; the id, or None when it could not be kept."""
+        return self._insert("INSERT INTO checks (done_at, stage, tier, finished, answers, "
+                            "advice) VALUES (?, ?, ?, ?, ?, ?)", check_values(result, when))
+
+    def _insert(self, sql: str, values: tuple) -> int | None:
         with self._lock:
             for attempt in range(2):
                 if self._broken or self._conn is None:
                     return None
                 try:
                     with self._transaction() as conn:
-                        cursor = conn.execute(
-                            "INSERT INTO questions (asked_at, question, triage, signs, advice, "
-                            "kind, topic, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+                        cursor = conn.execute(sql, values)
                     return cursor.lastrowid
                 except sqlite3.Error as exc:
                     if attempt:
@@ -219,6 +246,20 @@ class History:
         found = [Record.from_row(r) for r in rows]
         if since is not None:
             found = [r for r in found if r.asked_at >= since.astimezone()]
+        return found
+
+    def checks(self, since: datetime | None = None) -> list[CheckRecord]:
+        with self._lock:
+            if self._conn is None:
+                return []
+            try:
+                rows = self._conn.execute(
+                    f"SELECT {CHECK_COLUMNS} FROM checks ORDER BY id").fetchall()
+            except sqlite3.Error:
+                rows = _readable_checks(self.path)
+        found = [CheckRecord.from_row(r) for r in rows]
+        if since is not None:
+            found = [c for c in found if c.done_at >= since.astimezone()]
         return found
 
     def close(self) -> None:

@@ -15,10 +15,11 @@ import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..answering.recovery import DATE_EXAMPLE, parse_date
 from ..config import APP_NAME, MAX_RATE, MIN_RATE, AppConfig, SpeechSettings
 
 THEMES = {"high-contrast": "light text on black", "high-contrast-light": "dark text on white"}
@@ -41,14 +42,16 @@ class Settings:
     emergency_number: str = "911"
     theme: str = "high-contrast"
     keep_history: bool = True
+    surgery_date: str = ""                  # "2026-11-14"; "" is not known
 
     def speech(self) -> SpeechSettings:
         return SpeechSettings(self.rate, self.volume, self.voice or None)
 
     def app_config(self, **overrides: Any) -> AppConfig:
+        values = {"surgery_date": self.surgery_date or None, **overrides}
         return AppConfig(speech=self.speech(), auto_read=self.auto_read,
                          emergency_number=self.emergency_number, theme=self.theme,
-                         keep_history=self.keep_history, **overrides)
+                         keep_history=self.keep_history, **values)
 
 
 # ---- one checker per key: the value to use, or why it cannot be used ---------
@@ -108,9 +111,26 @@ def _theme(value: object) -> str:
     return str(value)
 
 
+def _date(value: object) -> str:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        value = value.isoformat()
+    if not isinstance(value, str):
+        raise BadValue(f'should be a date in quotes, like "{DATE_EXAMPLE.split()[0]}", '
+                       'or "" when not known')
+    if not value.strip():
+        return ""
+    try:
+        return parse_date(value).isoformat()
+    except ValueError as exc:
+        raise BadValue(f"should be the date of the operation: {exc}") from None
+
+
 CHECKS: dict[str, Callable[[object], Any]] = {
     "rate": _whole_number, "volume": _fraction, "voice": _text, "auto_read": _yes_no,
     "emergency_number": _phone_number, "theme": _theme, "keep_history": _yes_no,
+    "surgery_date": _date,
 }
 HELP = {
     "rate": "speaking speed in words a minute",
@@ -120,6 +140,7 @@ HELP = {
     "emergency_number": "the number to call in an emergency: 911, 999, 112 or your own",
     "theme": "colours: " + ", ".join(f'"{k}" ({v})' for k, v in THEMES.items()),
     "keep_history": "keep a list of your questions on this computer (for your doctor)",
+    "surgery_date": 'the date of the operation, like "2026-11-14"; "" when not known',
 }
 assert set(CHECKS) == {f.name for f in fields(Settings)} == set(HELP)
 
