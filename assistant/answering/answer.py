@@ -18,6 +18,8 @@ from .recovery import BEFORE, Companion, Position, check_companion, position, st
 from .text import words
 from .triage import SignHit, Triage, Triager, format_advice
 
+# Where the guide's week-by-week table is.
+TIMELINE_SECTION = "The Road to Recovery A Week-by-Week Timeline"
 # The guide's own warning-sign entry: what a bare warning sign leads to.
 WARNING_SIGNS_ENTRY = "when-to-call"
 
@@ -143,6 +145,20 @@ class Assistant:
         stage = companion.stage(pos.stage)
         return (f'{pos.header(companion)}. What to do: "{stage.focus}". '
                 f'What to avoid: "{stage.avoid}". What is normal: "{companion.calm}"')
+
+    def header(self) -> str | None:
+        """"Day 10 after the operation: week 2", or None when the date is not known."""
+        pos = self.position()
+        return pos.header(self.companion) if pos else None
+
+    def this_week_reply(self) -> Reply:
+        """"This week" as a reply: what the guide's timeline says for today's stage."""
+        none = Triage("none", (), None, None)
+        pos = self.position()
+        section = TIMELINE_SECTION if pos is not None and self.companion else None
+        return replace(self._plain("This week", none, None, None, self.this_week()),
+                       kind="answer", band="sure", score=100.0, section=section,
+                       stage=pos.stage if pos else None)
 
     def _alt(self, entry: Entry, score: float) -> Alternative:
         return Alternative(entry.id, entry.topic, self.kb.topic(entry.topic).title, score)

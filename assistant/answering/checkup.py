@@ -14,11 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .answer import Reply
 from .text import words
-from .triage import format_advice
+from .triage import SignHit, format_advice
 
 if TYPE_CHECKING:
     from .answer import Assistant
+
+TITLE = "Daily warning-sign check"
 
 YES, NO, NOT_SURE = "yes", "no", "not sure"
 # Short words a person (or the recogniser) says for each answer.
@@ -68,6 +71,14 @@ class CheckResult:
     @property
     def reported(self) -> bool:
         return self.tier != "none"
+
+    def as_reply(self) -> Reply:
+        """The outcome as a reply, so that every front end shows and reads it as it
+        shows any warning: the advice first, in the banner, and always spoken."""
+        signs = tuple(SignHit(f"check-{n}", self.tier, sign, sign)
+                      for n, (sign, said) in enumerate(self.answers) if said != NO)
+        return Reply(TITLE, self.tier, signs, self.advice, self.spoken_advice, "answer",
+                     "sure", None, None, 100.0, self.summary, stage=self.stage)
 
 
 class Check:

@@ -22,6 +22,7 @@ from .widgets.speech_controls import SpeechControls
 
 if TYPE_CHECKING:
     from ..answering.answer import Assistant, Reply
+    from ..answering.checkup import CheckResult
     from ..answering.knowledge import KnowledgeBase
     from ..records.history import History
     from ..records.settings import Settings
@@ -50,6 +51,10 @@ class AssistantApp(App[None]):
         Binding("f7", "faster", "Faster", show=False),
         Binding("f8", "toggle_auto_read", "Auto-read", show=False),
         Binding("f9", "ask_by_voice", "Voice", key_display="F9", tooltip="Ask aloud"),
+        Binding("f10", "daily_check", "Check", show=False,
+                tooltip="The daily warning-sign check"),
+        Binding("f12", "this_week", "This week", show=False,
+                tooltip="What the guide says about this stage of recovery"),
         Binding("ctrl+p", "export", "Export", show=False,
                 tooltip="Save a printable list of your questions for your doctor"),
         Binding("pageup", "scroll('page_up')", "Scroll up", show=False),
@@ -83,6 +88,10 @@ class AssistantApp(App[None]):
         for notice in self.config.notices:
             self.notify(notice, title="Settings", severity="warning", timeout=30)
         self._load()
+        if self.config.first_run:
+            from .screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen(), self._first_run_answered)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
@@ -100,7 +109,9 @@ class AssistantApp(App[None]):
                                   timeout=3600)
             self.call_from_thread(self.ready.set)
             return
-        assistant = Assistant(kb, self.config.emergency_number)
+        surgery, today = self.config.recovery_dates()
+        assistant = Assistant(kb, self.config.emergency_number, surgery_date=surgery,
+                              today=today)
         speech = self.speech
         if speech is None and self.config.speech_enabled:
             speech = Speaker(self.config.speech, kb.pronunciations)
@@ -139,6 +150,7 @@ class AssistantApp(App[None]):
     def _loaded(self, assistant: Assistant, speech: SpeechLayer | None,
                 history: History | None) -> None:
         self.assistant, self.speech, self.history = assistant, speech, history
+        self.main.show_stage(assistant.header())
         self.ready.set()
 
     def _from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
@@ -244,7 +256,8 @@ class AssistantApp(App[None]):
         speech = self.speech.settings if self.speech is not None else self.config.speech
         return Settings(rate=speech.rate, volume=speech.volume, voice=speech.voice or "",
                         auto_read=self.auto_read, emergency_number=self.config.emergency_number,
-                        theme=self.theme, keep_history=self.config.keep_history)
+                        theme=self.theme, keep_history=self.config.keep_history,
+                        surgery_date=self.config.surgery_date or "")
 
     def action_settings(self) -> None:
         from ..records.settings import settings_path
@@ -265,19 +278,55 @@ class AssistantApp(App[None]):
             self.notify(f"The settings could not be saved ({exc.strerror}); they apply "
                         "until you close the assistant.", severity="error", timeout=20)
         self.config = settings.app_config(kb_root=self.config.kb_root,
-                                          speech_enabled=self.config.speech_enabled)
+                                          speech_enabled=self.config.speech_enabled,
+                                          today=self.config.today)
         if self.speech is not None:
             self.speech.apply(settings.speech())
         self.controls.rate = settings.rate
         self.auto_read = self.controls.auto_read = settings.auto_read
         if self.assistant is not None:
             self.assistant.emergency_number = settings.emergency_number
+            self.assistant.surgery_date = self.config.recovery_dates()[0]
+            self.main.show_stage(self.assistant.header())
         self.theme = settings.theme
         if settings.keep_history and self.history is None:
             self.history = self._open_history()
         elif not settings.keep_history and self.history is not None:
             self.history.close()
             self.history = None
+
+    def _first_run_answered(self, surgery_date: str | None) -> None:
+        """Saved even when skipped: the question is asked once, never again."""
+        from dataclasses import replace
+
+        self.use_settings(replace(self.current_settings(), surgery_date=surgery_date or ""))
+
+    def action_this_week(self) -> None:
+        if self.assistant is not None:
+            self.present(self.assistant.this_week_reply(), asked="This week")
+
+    def action_daily_check(self) -> None:
+        from ..answering.checkup import Check
+        from .screens.check import CheckScreen
+
+        if self.assistant is None or isinstance(self.screen, CheckScreen):
+            return
+        self.action_stop_speaking()
+        self.push_screen(CheckScreen(Check(self.assistant),
+                                     self.speech if self.auto_read else None,
+                                     self.assistant.header()), self._checked)
+
+    def _checked(self, result: CheckResult | None) -> None:
+        """Shown as any warning is: the banner, and the advice spoken first."""
+        if result is None or not result.answers:
+            return
+        self.present(result.as_reply(), asked=result.as_reply().question)
+        if self.history is not None:
+            self._record_check(self.history, result)
+
+    @work(thread=True, group="history", exit_on_error=False)
+    def _record_check(self, history: History, result: CheckResult) -> None:
+        history.add_check(result)
 
     def action_export(self) -> None:
         if self.history is None:
@@ -298,7 +347,7 @@ class AssistantApp(App[None]):
         records = history.records()
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(render_text(records), encoding="utf-8")
+            path.write_text(render_text(records, checks=history.checks()), encoding="utf-8")
         except OSError as exc:
             self.call_from_thread(self.notify, f"Could not write {path} ({exc.strerror}).",
                                   severity="error", timeout=20)

@@ -15,6 +15,7 @@ from ..widgets.conversation import Conversation
 from ..widgets.listening_bar import ListeningBar
 from ..widgets.question_input import QuestionInput
 from ..widgets.speech_controls import SpeechControls
+from ..widgets.stage_header import StageHeader
 from ..widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
@@ -45,10 +46,13 @@ class MainScreen(Screen[None]):
                          tooltip="See every topic the guide covers")
             yield Button("F4 Settings", action="app.settings", compact=True,
                          tooltip="Speed, voice, emergency number, colours")
+            yield Button("F10 Check", action="app.daily_check", compact=True,
+                         tooltip="The daily warning-sign check, one sign at a time")
             yield Button("^P Export", action="app.export", compact=True,
                          tooltip="Save a printable list of your questions for your doctor")
             yield Button("F1 Help", action="app.help", compact=True,
                          tooltip="Every key, in plain words")
+        yield StageHeader(id="stage")
         yield UrgentBanner(id="banner")
         with Conversation(id="conversation"):
             yield Static(WELCOME, id="welcome", markup=False)
@@ -88,6 +92,10 @@ class MainScreen(Screen[None]):
         block = AnswerBlock(reply, asked)
         self.query_one(Conversation).mount(block)
         self._reveal(block)
+
+    def show_stage(self, header: str | None) -> None:
+        """"Day 10 after the operation: week 2"; None hides the line."""
+        self.query_one(StageHeader).text = header or ""
 
     def voice_unavailable(self, reason: str) -> None:
         """The voice button stays on screen, disabled, and the box says why."""
