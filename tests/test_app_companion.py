@@ -36,11 +36,14 @@ async def test_the_header_shows_the_day_and_stage() -> None:
         assert header_text(app) == "Day 10 after the operation: week 2"
 
 
-async def test_no_date_no_header() -> None:
+async def test_no_date_says_where_to_set_it() -> None:
     app, _ = recording_app()
     async with app.run_test() as pilot:
         await started(pilot)
-        assert not app.main.query_one(StageHeader).display
+        assert header_text(app) == "Operation date: not set (F4 Settings)"
+        await pilot.click("#daily-check")              # the check needs no date
+        await pilot.pause()
+        assert isinstance(app.screen, CheckScreen)
 
 
 async def test_a_timeless_question_is_answered_for_the_stage(assistant: Assistant) -> None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..app import AssistantApp
 
 TITLE = "Laminectomy assistant"
+NO_DATE = "Operation date: not set (F4 Settings)"
 WELCOME = (
     "Hello. I answer questions about your lumbar laminectomy from your patient guide: "
     "getting ready, the operation, recovery week by week, everyday activities, "
@@ -46,8 +47,6 @@ class MainScreen(Screen[None]):
                          tooltip="See every topic the guide covers")
             yield Button("F4 Settings", action="app.settings", compact=True,
                          tooltip="Speed, voice, emergency number, colours")
-            yield Button("F10 Check", action="app.daily_check", compact=True,
-                         tooltip="The daily warning-sign check, one sign at a time")
             yield Button("^P Export", action="app.export", compact=True,
                          tooltip="Save a printable list of your questions for your doctor")
             yield Button("F1 Help", action="app.help", compact=True,
@@ -94,8 +93,8 @@ class MainScreen(Screen[None]):
         self._reveal(block)
 
     def show_stage(self, header: str | None) -> None:
-        """"Day 10 after the operation: week 2"; None hides the line."""
-        self.query_one(StageHeader).text = header or ""
+        """"Day 10 after the operation: week 2"; None: the date is not known."""
+        self.query_one(StageHeader).text = header or NO_DATE
 
     def voice_unavailable(self, reason: str) -> None:
         """The voice button stays on screen, disabled, and the box says why."""
