@@ -4,6 +4,11 @@ first-run question."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
 from textual.widgets import Button, Input, Static
 
 from assistant.answering.answer import Assistant
@@ -14,6 +19,7 @@ from assistant.ui.screens.first_run import FirstRunScreen
 from assistant.ui.widgets.answer_block import AnswerBlock
 from assistant.ui.widgets.stage_header import StageHeader
 from assistant.ui.widgets.urgent_banner import UrgentBanner
+from assistant.voice.listen import WavSource
 
 from .ui_support import ask, recording_app, started
 
@@ -191,3 +197,38 @@ async def test_the_date_in_settings() -> None:
         assert header_text(app) == "Day 4 after the operation: days 3 to 7"
         assert app.query_one("#this-week", Button).display
     assert load_settings().settings.surgery_date == "2026-11-20"
+
+
+def espeak(tmp_path: Path, text: str) -> Path:
+    wav = tmp_path / f"{text.replace(' ', '-')}.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(wav), text], check=True)
+    return wav
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng speaks the answer")
+async def test_answering_the_check_aloud(tmp_path: Path) -> None:
+    said = [espeak(tmp_path, "no"), espeak(tmp_path, "the weather is nice today"),
+            espeak(tmp_path, "yes")]
+    app, speech = recording_app(audio_source=lambda: WavSource(said.pop(0), realtime=True),
+                                **DAY10)
+    async with app.run_test() as pilot:
+        await started(pilot)
+        await app.workers.wait_for_complete()          # the microphone check, too
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CheckScreen)
+        for _ in range(2):
+            await pilot.press("f9")
+            await pilot.pause(0.2)
+            await screen.workers.wait_for_complete()
+            await pilot.pause()
+        assert screen.check.answers == [("Loss of bladder or bowel control", "no")]
+        assert speech.spoken[-1] == ["Please answer yes, no, or not sure."]   # asked again
+        await pilot.press("f9")
+        await pilot.pause(0.2)
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, CheckScreen)
+        assert app.main.query_one(UrgentBanner).has_class("shown")
+        assert speech.spoken[-1][0].startswith("This could be a warning sign")

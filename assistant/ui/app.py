@@ -314,7 +314,8 @@ class AssistantApp(App[None]):
         self.action_stop_speaking()
         self.push_screen(CheckScreen(Check(self.assistant),
                                      self.speech if self.auto_read else None,
-                                     self.assistant.header()), self._checked)
+                                     self.assistant.header(), self.voice_problem,
+                                     self.audio_source), self._checked)
 
     def _checked(self, result: CheckResult | None) -> None:
         """Shown as any warning is: the banner, and the advice spoken first."""
