@@ -80,6 +80,9 @@ def yes_no() -> None:
     recognizer = AnswerRecognizer(kb)
     loaded = time.perf_counter() - started
     right = total = asked_again = others = 0
+    core = {"yes", "no", "not sure", "yeah", "nope"}       # the words the issue names
+    core_right = core_total = 0
+    by_voice: dict[str, list[int]] = {}
     wrong: list[str] = []
     times: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -90,6 +93,12 @@ def yes_no() -> None:
                 times.append(time.perf_counter() - t0)
                 total += 1
                 right += answer == meant
+                tally = by_voice.setdefault(f"{voice} at {rate}", [0, 0])
+                tally[0] += answer == meant
+                tally[1] += 1
+                if said in core:
+                    core_total += 1
+                    core_right += answer == meant
                 if answer != meant:
                     wrong.append(f"{voice} at {rate}: {said!r} heard as {heard!r} -> {answer}")
             for said in NOT_ANSWERS:
@@ -101,6 +110,10 @@ def yes_no() -> None:
     print(f"Spoken yes / no / not sure: {len(YES_NO)} answers x {len(YES_NO_VOICES)} "
           "espeak-ng voices")
     print(f"  understood correctly       {100 * right / total:5.1f}%  ({right}/{total})")
+    print(f"  yes/no/not sure/yeah/nope  {100 * core_right / core_total:5.1f}%  "
+          f"({core_right}/{core_total})")
+    for voice, (ok, n) in by_voice.items():
+        print(f"    {voice:<22} {100 * ok / n:5.1f}%")
     print(f"  other speech asked again   {100 * asked_again / others:5.1f}%  "
           f"({asked_again}/{others})")
     print(f"  median seconds to hear one {statistics.median(times):5.2f}")
