@@ -22,7 +22,6 @@ from .widgets.speech_controls import SpeechControls
 
 if TYPE_CHECKING:
     from ..answering.answer import Assistant, Reply
-    from ..answering.checkup import CheckResult
     from ..answering.knowledge import KnowledgeBase
     from ..records.history import History
     from ..records.settings import Settings
@@ -89,9 +88,9 @@ class AssistantApp(App[None]):
             self.notify(notice, title="Settings", severity="warning", timeout=30)
         self._load()
         if self.config.first_run:
-            from .screens.first_run import FirstRunScreen
+            from .screens.first_run import ask_operation_date
 
-            self.push_screen(FirstRunScreen(), self._first_run_answered)
+            ask_operation_date(self)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
@@ -295,39 +294,14 @@ class AssistantApp(App[None]):
             self.history.close()
             self.history = None
 
-    def _first_run_answered(self, surgery_date: str | None) -> None:
-        """Saved even when skipped: the question is asked once, never again."""
-        from dataclasses import replace
-
-        self.use_settings(replace(self.current_settings(), surgery_date=surgery_date or ""))
-
     def action_this_week(self) -> None:
         if self.assistant is not None:
             self.present(self.assistant.this_week_reply(), asked="This week")
 
     def action_daily_check(self) -> None:
-        from ..answering.checkup import Check
-        from .screens.check import CheckScreen
+        from .screens.check import start_daily_check
 
-        if self.assistant is None or isinstance(self.screen, CheckScreen):
-            return
-        self.action_stop_speaking()
-        self.push_screen(CheckScreen(Check(self.assistant),
-                                     self.speech if self.auto_read else None,
-                                     self.assistant.header(), self.voice_problem,
-                                     self.audio_source), self._checked)
-
-    def _checked(self, result: CheckResult | None) -> None:
-        """Shown as any warning is: the banner, and the advice spoken first."""
-        if result is None or not result.answers:
-            return
-        self.present(result.as_reply(), asked=result.as_reply().question)
-        if self.history is not None:
-            self._record_check(self.history, result)
-
-    @work(thread=True, group="history", exit_on_error=False)
-    def _record_check(self, history: History, result: CheckResult) -> None:
-        history.add_check(result)
+        start_daily_check(self)
 
     def action_export(self) -> None:
         if self.history is None:

@@ -21,9 +21,11 @@ from textual.widgets import Button, Static
 from ...answering.checkup import ASK_AGAIN, NO, NOT_SURE, TITLE, YES, Check, CheckResult
 
 if TYPE_CHECKING:
+    from ...records.history import History
     from ...voice.listen import AudioSource
     from ...voice.speech import SpeechLayer
     from ...voice.yes_no import AnswerRecognizer
+    from ..app import AssistantApp
 
 HOW = "Answer with the buttons, or press Y for yes, N for no, S for not sure"
 _recognizers: dict[int, AnswerRecognizer] = {}     # one per knowledge base, made once
@@ -153,3 +155,28 @@ class CheckScreen(ModalScreen[CheckResult]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
+
+
+def start_daily_check(app: AssistantApp) -> None:
+    """F10: the check over the conversation. Its result is shown as any warning is
+    (the banner, the advice spoken first) and kept in the history."""
+    assistant = app.assistant
+    if assistant is None or isinstance(app.screen, CheckScreen):
+        return
+
+    def checked(result: CheckResult | None) -> None:
+        if result is None or not result.answers:
+            return
+        reply = result.as_reply()
+        app.present(reply, asked=reply.question)
+        if app.history is not None:
+            keep(app.history, result)
+
+    def keep(history: History, result: CheckResult) -> None:
+        app.run_worker(lambda: history.add_check(result), thread=True, group="history",
+                       exit_on_error=False)     # a full sync to disk: off the main thread
+
+    app.action_stop_speaking()
+    app.push_screen(CheckScreen(Check(assistant), app.speech if app.auto_read else None,
+                                assistant.header(), app.voice_problem, app.audio_source),
+                    checked)

@@ -6,6 +6,9 @@ the settings either way, so the question is never asked again.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from ...answering.recovery import DATE_EXAMPLE, parse_date
+
+if TYPE_CHECKING:
+    from ..app import AssistantApp
 
 QUESTION = "When was (or is) the operation?"
 WHY = ("If you tell me the date, I can say which day and week of recovery it is, and "
@@ -59,3 +65,11 @@ class FirstRunScreen(ModalScreen[str]):
 
     def action_skip(self) -> None:
         self.dismiss("")
+
+
+def ask_operation_date(app: AssistantApp) -> None:
+    """Ask once; the answer, or the skip, is saved so it is never asked again."""
+    def answered(surgery_date: str | None) -> None:
+        app.use_settings(replace(app.current_settings(), surgery_date=surgery_date or ""))
+
+    app.push_screen(FirstRunScreen(), answered)
