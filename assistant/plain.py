@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from .answering.answer import Assistant, Reply
-from .answering.checkup import ASK_AGAIN, Check, CheckResult
+from .answering.checkup import ASK_AGAIN, NO_LIST, Check, CheckResult
 from .config import AppConfig
 from .records.history import History
 from .voice.speech import Speaker, SpeechLayer
@@ -56,6 +56,8 @@ class PlainSession:
         """Answer line after line; with `check_only`, run one warning-sign check and stop."""
         if check_only:
             self.start_check()
+            if self.check is None:
+                return
         else:
             self.say(INTRO)
         for line in lines:
@@ -104,6 +106,9 @@ class PlainSession:
             self.speech.speak([p for p in parts if p])
 
     def start_check(self) -> None:
+        if self.assistant.companion is None:
+            self.say(NO_LIST)
+            return
         self.check = Check(self.assistant)
         pos = self.assistant.position()
         intro = (f"Daily warning-sign check: {len(self.check.signs)} signs from the guide, "
@@ -221,6 +226,8 @@ def run_plain(config: AppConfig, stdin: TextIO | None = None, out: TextIO = sys.
         if session.history is not None:
             session.history.close()
     result = session.checked
-    if not check_only or result is None:
+    if not check_only:
         return 0
+    if result is None:
+        return NOT_FINISHED
     return SIGN_REPORTED if result.reported else 0 if result.finished else NOT_FINISHED

@@ -3,6 +3,7 @@ not sure stops it with that tier's advice, and it is kept for the doctor."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -177,3 +178,18 @@ def test_check_in_plain_mode_then_questions_go_on() -> None:
     assert proc.returncode == 0
     assert out.index("!!! URGENT") < out.index("surgical team has cleared you")
     assert "What to do:" in out and "What to avoid:" in out
+
+
+def test_a_knowledge_base_without_the_list_says_so(tmp_path: Path, kb: KnowledgeBase) -> None:
+    root = tmp_path / "knowledge"
+    shutil.copytree(kb.root, root)
+    (root / "companion.toml").unlink()
+    proc = subprocess.run([sys.executable, "-m", "assistant", "--kb", str(root), "check",
+                           "--no-speech"], input="no\n", capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 1 and "cannot run" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+    plain = subprocess.run([sys.executable, "-m", "assistant", "--kb", str(root), "--plain",
+                            "--no-speech"], input="check\nwhen can I drive\n",
+                           capture_output=True, text=True, timeout=120)
+    assert "cannot run" in plain.stdout and "surgical team has cleared you" in plain.stdout

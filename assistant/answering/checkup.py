@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from .answer import Assistant
 
 TITLE = "Daily warning-sign check"
+NO_LIST = ("The daily check cannot run: this knowledge base has no companion.toml naming "
+           "the guide's list of warning signs.")
 
 YES, NO, NOT_SURE = "yes", "no", "not sure"
 # Short words a person (or the recogniser) says for each answer.

@@ -18,7 +18,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ...answering.checkup import ASK_AGAIN, NO, NOT_SURE, TITLE, YES, Check, CheckResult
+from ...answering.checkup import (
+    ASK_AGAIN,
+    NO,
+    NO_LIST,
+    NOT_SURE,
+    TITLE,
+    YES,
+    Check,
+    CheckResult,
+)
 
 if TYPE_CHECKING:
     from ...records.history import History
@@ -162,6 +171,9 @@ def start_daily_check(app: AssistantApp) -> None:
     (the banner, the advice spoken first) and kept in the history."""
     assistant = app.assistant
     if assistant is None or isinstance(app.screen, CheckScreen):
+        return
+    if assistant.companion is None:
+        app.notify(NO_LIST, severity="error", timeout=15)
         return
 
     def checked(result: CheckResult | None) -> None:
