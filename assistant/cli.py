@@ -30,9 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--plain", action="store_true",
                    help="a plain prompt-and-answer loop, no screen drawing (for screen "
                         "readers; chosen by itself when input or output is not a terminal)")
+    _recovery_options(p)
     sub = p.add_subparsers(dest="command")
 
     ask = sub.add_parser("ask", help="answer one question, or one per line from stdin")
+    _recovery_options(ask, argparse.SUPPRESS)
     ask.add_argument("question", nargs="*", help="the question (omit to read stdin)")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
     ask.add_argument("--wav", type=Path, metavar="FILE.wav",
@@ -88,11 +90,38 @@ def _parser() -> argparse.ArgumentParser:
     clear.add_argument("--yes", action="store_true", help="do not ask to confirm")
     history_sub.add_parser("path", help="print where the history is kept")
 
+    check = sub.add_parser(
+        "check", help="the daily warning-sign check: each sign of the guide, yes / no / not "
+                      "sure; exit status 3 when a sign was reported, 1 when it did not finish")
+    check.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
+                       help="(the check is always line by line)")
+    check.add_argument("--no-speech", action="store_true", default=argparse.SUPPRESS,
+                       help="do not read the signs aloud")
+    _recovery_options(check, argparse.SUPPRESS)
+
     report = sub.add_parser("report", help="reports for the care team")
     report_sub = report.add_subparsers(dest="report_command", required=True)
     report_sub.add_parser("unanswered", help="questions the assistant could not answer, "
                                              "grouped, most frequent first")
     return p
+
+
+def _recovery_options(p: argparse.ArgumentParser, default: object = None) -> None:
+    # On the commands too, so that `ask --today ...` works; SUPPRESS keeps a value
+    # given before the command.
+    p.add_argument("--surgery-date", type=_day, metavar="YYYY-MM-DD", default=default,
+                   help="the date of the operation (default: the surgery_date setting)")
+    p.add_argument("--today", type=_day, metavar="YYYY-MM-DD", default=default,
+                   help="count the days as if today were this date (for tests and audits)")
+
+
+def _day(text: str) -> str:
+    from .answering.recovery import parse_date
+
+    try:
+        return parse_date(text).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _date(text: str) -> datetime:
@@ -108,7 +137,7 @@ def _note(text: str) -> None:
     sys.stderr.write(f"Note: {text}\n")
 
 
-def _assistant(kb_root: Path | None) -> Assistant:
+def _assistant(kb_root: Path | None, args: argparse.Namespace | None = None) -> Assistant:
     from .answering.answer import Assistant
     from .answering.knowledge import KnowledgeError, load_knowledge
     from .records.settings import load_settings
@@ -116,8 +145,10 @@ def _assistant(kb_root: Path | None) -> Assistant:
     settings = load_settings()
     for problem in settings.problems:
         _note(problem)
+    surgery, today = settings.settings.app_config(**_recovery_overrides(args)).recovery_dates()
     try:
-        return Assistant(load_knowledge(kb_root), settings.settings.emergency_number)
+        return Assistant(load_knowledge(kb_root), settings.settings.emergency_number,
+                         surgery_date=surgery, today=today)
     except KnowledgeError as exc:
         sys.stderr.write("The knowledge base has problems, so the assistant cannot start:\n")
         sys.stderr.write("".join(f"  {p}\n" for p in exc.problems))
@@ -125,8 +156,15 @@ def _assistant(kb_root: Path | None) -> Assistant:
         raise SystemExit(1) from None
 
 
+def _recovery_overrides(args: argparse.Namespace | None) -> dict[str, str]:
+    """--surgery-date and --today, where given, over the settings file."""
+    given = {"surgery_date": getattr(args, "surgery_date", None),
+             "today": getattr(args, "today", None)}
+    return {k: v for k, v in given.items() if v}
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
-    assistant = _assistant(args.kb)
+    assistant = _assistant(args.kb, args)
     if args.wav:
         return _ask_spoken(assistant, args)
     if args.question:
@@ -260,6 +298,10 @@ def cmd_kb(args: argparse.Namespace) -> int:
     kb, problems = (check_knowledge if args.kb_command == "review" else check_all)(args.kb)
     if kb is None:
         return _kb_problems(problems)
+    from .answering.recovery import check_companion
+
+    if more := check_companion(kb)[1]:
+        return _kb_problems(more)
     if args.kb_command == "check":
         from .answering.coverage import bank_problems, coverage_notes
 
@@ -384,9 +426,11 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     history = History(path, on_notice=_note)
     records = history.records(since=args.since)
+    checks = history.checks(since=args.since)
     history.close()
     markdown = args.markdown or (args.out is not None and args.out.suffix.lower() == ".md")
-    page = (render_markdown if markdown else render_text)(records, since=args.since)
+    page = (render_markdown if markdown else render_text)(records, since=args.since,
+                                                          checks=checks)
     if args.out is None:
         sys.stdout.write(page)
         return 0
@@ -395,7 +439,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     except OSError as exc:
         sys.stderr.write(f"Could not write {args.out}: {exc.strerror}\n")
         return 1
-    print(f"Wrote {len(records)} question(s) to {args.out}")
+    print(f"Wrote {len(records)} question(s) and {len(checks)} check(s) to {args.out}")
     return 0
 
 
@@ -415,7 +459,8 @@ def app_config(args: argparse.Namespace) -> AppConfig:
 
     loaded = load_settings()
     return loaded.settings.app_config(kb_root=args.kb, speech_enabled=not args.no_speech,
-                                      notices=loaded.problems)
+                                      notices=loaded.problems, first_run=not loaded.exists,
+                                      **_recovery_overrides(args))
 
 
 def _in_a_terminal() -> bool:
@@ -443,8 +488,20 @@ def run_app(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """The daily warning-sign check, line by line; the exit status says what was found."""
+    from .answering.knowledge import KnowledgeError
+    from .plain import run_plain
+
+    try:
+        return run_plain(app_config(args), check_only=True)
+    except KnowledgeError:
+        _assistant(args.kb)          # says what is wrong with the knowledge base, exits 1
+        return 1
+
+
 COMMANDS = {"ask": cmd_ask, "kb": cmd_kb, "speak": cmd_speak, "settings": cmd_settings,
-            "history": cmd_history, "report": cmd_report}
+            "history": cmd_history, "report": cmd_report, "check": cmd_check}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ free of heavy imports: the app imports it before its first screen."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 APP_NAME = "laminectomy-assistant"     # names the user folders: config, data, cache
@@ -32,3 +33,11 @@ class AppConfig:
     theme: str = "high-contrast"
     keep_history: bool = True          # record questions in the history database
     notices: tuple[str, ...] = ()      # problems found in the settings file, to show
+    surgery_date: str | None = None    # "2026-11-14": the day counts from here
+    today: str | None = None           # a fixed "today" (tests, audits); None: the clock
+    first_run: bool = False            # no settings file yet: ask for the operation date
+
+    def recovery_dates(self) -> tuple[date | None, date | None]:
+        """The operation date and a fixed today, as `Assistant` takes them."""
+        return (date.fromisoformat(self.surgery_date) if self.surgery_date else None,
+                date.fromisoformat(self.today) if self.today else None)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from .answering.answer import Assistant, Reply
+from .answering.checkup import ASK_AGAIN, NO_LIST, Check, CheckResult
 from .config import AppConfig
 from .console import TooLong, read_lines
 from .records.history import History
@@ -25,6 +26,8 @@ COMMANDS = {
     "slower": "speak more slowly",
     "faster": "speak more quickly",
     "topics": "list every topic; then type a topic's number to read it",
+    "check": "the daily warning-sign check: one sign at a time, yes / no / not sure",
+    "week": "what the guide says about this stage of recovery",
     "help": "show these commands",
     "quit": "leave (Ctrl+D works too)",
 }
@@ -40,6 +43,8 @@ class PlainSession:
         self.history = history
         self.last: Reply | None = None
         self.numbered: list[str] = []            # entry ids of the last topic list
+        self.check: Check | None = None          # a warning-sign check under way
+        self.checked: CheckResult | None = None  # the last check's result
         self._lock = threading.Lock()
         if speech is not None:
             speech.on_notice = lambda text: self.say(f"Note: {text}")
@@ -49,14 +54,28 @@ class PlainSession:
             self.out.write(text + "\n")
             self.out.flush()
 
-    def run(self, lines: Iterable[str]) -> bool:
-        """True when the input ended, False when the user asked to leave."""
-        self.say(INTRO)
-        return all(self.handle(line.strip()) for line in lines)
+    def run(self, lines: Iterable[str], check_only: bool = False) -> bool:
+        """Answer line after line: True when the input ended, False when the user
+        asked to leave. With `check_only`, run one warning-sign check and stop."""
+        if check_only:
+            self.start_check()
+            if self.check is None:
+                return False
+        else:
+            self.say(INTRO)
+        ended = True
+        for line in lines:
+            if not self.handle(line.strip()) or (check_only and self.check is None):
+                ended = False
+                break
+        self.finish_check()                      # input ended part-way through a check
+        return ended
 
     def handle(self, line: str) -> bool:
         """False when the user asked to leave."""
         word = line.lower()
+        if self.check is not None:
+            return self._check_answer(line)
         if word in ("quit", "exit", "bye"):
             self.say("Goodbye. Take care.")
             return False
@@ -64,6 +83,10 @@ class PlainSession:
             self.say("\n".join(f"  {name:<8} {what}" for name, what in COMMANDS.items()))
         elif word == "topics":
             self._topics()
+        elif word in ("check", "daily check"):
+            self.start_check()
+        elif word in ("week", "this week"):
+            self._this_week()
         elif _NUMBER.fullmatch(word) and self.numbered:
             self._topic(int(word[:12]))          # int() refuses 4,300 digits and more
         elif word in ("repeat", "stop", "slower", "faster"):
@@ -90,6 +113,69 @@ class PlainSession:
                 self.speech.speak(reply.spoken())
             elif reply.spoken_advice:
                 self.speech.speak([reply.spoken_advice])
+
+    def _speak(self, parts: list[str]) -> None:
+        if self.speech is not None:
+            self.speech.speak([p for p in parts if p])
+
+    def start_check(self) -> None:
+        if self.assistant.companion is None:
+            self.say(NO_LIST)
+            return
+        self.check = Check(self.assistant)
+        pos = self.assistant.position()
+        intro = (f"Daily warning-sign check: {len(self.check.signs)} signs from the guide, "
+                 "one at a time. Answer yes, no, or not sure.")
+        self.say(intro + (f"\n{pos.header(self.assistant.companion)}" if pos else ""))
+        self._speak([intro])
+        self._ask_sign()
+
+    def _ask_sign(self) -> None:
+        check = self.check
+        assert check is not None and check.current is not None
+        question = check.current.question
+        self.say(f"Sign {check.number} of {len(check.signs)}. {question} (yes / no / not sure)")
+        self._speak([question])
+
+    def _check_answer(self, line: str) -> bool:
+        check = self.check
+        assert check is not None
+        if line.lower() in ("quit", "exit", "bye", "stop"):
+            self.finish_check()
+            return line.lower() == "stop"
+        if check.answer(line) is None:
+            self.say(ASK_AGAIN)
+            self._speak([ASK_AGAIN])
+        elif check.done:
+            self.finish_check()
+        else:
+            self._ask_sign()
+        return True
+
+    def finish_check(self) -> CheckResult | None:
+        """End the check under way: say the outcome, urgent advice first, and keep it."""
+        check, self.check = self.check, None
+        if check is None:
+            return None
+        result = self.checked = check.result()
+        lines = []
+        if result.reported:
+            lines.append(f"!!! {result.tier.upper()}: {result.advice}")
+        lines.append(result.summary)
+        if self.history is not None and result.answers:
+            kept = self.history.add_check(result) is not None
+            lines.append("This check is kept in your history." if kept else
+                         "This check could not be kept in your history.")
+        self.say("\n".join(lines) + "\n")
+        if self.speech is not None:
+            # Advice first, and always, as the warning banner is.
+            self._speak([result.spoken_advice or "", result.summary])
+        return result
+
+    def _this_week(self) -> None:
+        text = self.assistant.this_week()
+        self.say(text + "\n")
+        self._speak([text])
 
     def _topics(self) -> None:
         kb = self.assistant.kb
@@ -122,15 +208,22 @@ class PlainSession:
             self.say(f"Speed is now {rate} words a minute.")
 
 
+# `check`'s exit status: a sign was reported, or the check did not reach its end.
+SIGN_REPORTED, NOT_FINISHED = 3, 1
+
+
 def run_plain(config: AppConfig, lines: Iterable[str] | None = None,
-              out: TextIO | None = None) -> int:
-    """Until 'quit' or the end of the input; 2 when a line was too long to read."""
+              out: TextIO | None = None, check_only: bool = False) -> int:
+    """Until 'quit' or the end of the input; 2 when a line was too long to read.
+    With `check_only`, one warning-sign check; its status says what it found."""
     from .answering.knowledge import load_knowledge
 
     out = out or sys.stdout
     kb = load_knowledge(config.kb_root)
     speech = Speaker(config.speech, kb.pronunciations) if config.speech_enabled else None
-    session = PlainSession(Assistant(kb, config.emergency_number), out, speech,
+    surgery, today = config.recovery_dates()
+    assistant = Assistant(kb, config.emergency_number, surgery_date=surgery, today=today)
+    session = PlainSession(assistant, out, speech,
                            config.auto_read)
     for notice in config.notices:
         session.say(f"Note: {notice}")
@@ -139,11 +232,13 @@ def run_plain(config: AppConfig, lines: Iterable[str] | None = None,
     code = 0
     try:
         try:
-            ended = session.run(read_lines() if lines is None else lines)
+            ended = session.run(read_lines() if lines is None else lines, check_only)
         except TooLong as exc:
             session.say(str(exc))
             ended, code = True, 2
-        if ended and speech is not None and speech.speaking:
+        if check_only and speech is not None:
+            speech.wait(timeout=120)      # the advice is heard in full before `check` ends
+        elif ended and speech is not None and speech.speaking:
             # A pipe can end long before the answer is read: finish it, or say why not.
             if sys.stdin is not None and sys.stdin.isatty():
                 session.say("Reading the last answer aloud to the end (Ctrl+C stops it).")
@@ -153,4 +248,9 @@ def run_plain(config: AppConfig, lines: Iterable[str] | None = None,
             speech.close()
         if session.history is not None:
             session.history.close()
-    return code
+    result = session.checked
+    if not check_only or code:
+        return code
+    if result is None:
+        return NOT_FINISHED
+    return SIGN_REPORTED if result.reported else 0 if result.finished else NOT_FINISHED

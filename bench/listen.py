@@ -2,6 +2,7 @@
 the domain model and by pocketsphinx's general model, side by side.
 
     .venv/bin/python bench/listen.py [--limit N] [--questions FILE.jsonl]
+    .venv/bin/python bench/listen.py --yes-no      # the daily check's spoken answers
 
 Prints word error rate, red-flag recall (urgent or emergency questions whose
 sign was still caught after recognition), topic top-1, and the time to
@@ -59,7 +60,72 @@ def spoken(question: str, voice: str, rate: int, folder: Path) -> Speech:
     return read_wav(path)
 
 
+# The daily check's spoken answers, and speech that is none of them (it must ask again).
+YES_NO = [("yes", "yes"), ("no", "no"), ("not sure", "not sure"), ("yeah", "yes"),
+          ("nope", "no"), ("yep", "yes"), ("I'm not sure", "not sure"),
+          ("I don't know", "not sure"), ("no I haven't", "no"), ("maybe", "not sure")]
+NOT_ANSWERS = ["when can I drive again", "banana", "the weather is nice today",
+               "my back is sore", "good morning"]
+YES_NO_VOICES = [("en-us", 150), ("en-gb", 130), ("en-us", 170), ("en-us+f3", 140),
+                 ("en-gb-scotland", 130), ("en-gb-x-rp", 120), ("en-029", 150),
+                 ("en-us+m7", 110)]
+
+
+def yes_no() -> None:
+    """`--yes-no`: the check's answers spoken by espeak-ng voices, heard by its model."""
+    from assistant.voice.yes_no import AnswerRecognizer
+
+    kb = load_knowledge()
+    started = time.perf_counter()
+    recognizer = AnswerRecognizer(kb)
+    loaded = time.perf_counter() - started
+    right = total = asked_again = others = 0
+    core = {"yes", "no", "not sure", "yeah", "nope"}       # the words the issue names
+    core_right = core_total = 0
+    by_voice: dict[str, list[int]] = {}
+    wrong: list[str] = []
+    times: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for voice, rate in YES_NO_VOICES:
+            for said, meant in YES_NO:
+                t0 = time.perf_counter()
+                heard, answer = recognizer.hear(spoken(said, voice, rate, Path(tmp)))
+                times.append(time.perf_counter() - t0)
+                total += 1
+                right += answer == meant
+                tally = by_voice.setdefault(f"{voice} at {rate}", [0, 0])
+                tally[0] += answer == meant
+                tally[1] += 1
+                if said in core:
+                    core_total += 1
+                    core_right += answer == meant
+                if answer != meant:
+                    wrong.append(f"{voice} at {rate}: {said!r} heard as {heard!r} -> {answer}")
+            for said in NOT_ANSWERS:
+                heard, answer = recognizer.hear(spoken(said, voice, rate, Path(tmp)))
+                others += 1
+                asked_again += answer is None
+                if answer is not None:
+                    wrong.append(f"{voice} at {rate}: {said!r} heard as {heard!r} -> {answer}")
+    print(f"Spoken yes / no / not sure: {len(YES_NO)} answers x {len(YES_NO_VOICES)} "
+          "espeak-ng voices")
+    print(f"  understood correctly       {100 * right / total:5.1f}%  ({right}/{total})")
+    print(f"  yes/no/not sure/yeah/nope  {100 * core_right / core_total:5.1f}%  "
+          f"({core_right}/{core_total})")
+    for voice, (ok, n) in by_voice.items():
+        print(f"    {voice:<22} {100 * ok / n:5.1f}%")
+    print(f"  other speech asked again   {100 * asked_again / others:5.1f}%  "
+          f"({asked_again}/{others})")
+    print(f"  median seconds to hear one {statistics.median(times):5.2f}")
+    print(f"  model load, seconds        {loaded:5.2f}")
+    for line in wrong:
+        print(f"  missed: {line}")
+
+
 def main() -> None:
+    if "--yes-no" in sys.argv[1:]:
+        yes_no()
+        return
     parser = argparse.ArgumentParser()
     own = ROOT / "tests" / "data" / "questions.jsonl"
     parser.add_argument("--questions", type=Path, default=DEV_SET if DEV_SET.exists() else own)

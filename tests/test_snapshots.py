@@ -80,3 +80,23 @@ def test_notice_and_long_question(snap_compare, size: tuple[int, int]) -> None: 
     shows, and a long paste is echoed shortened with its length."""
     app = recording_app(notices=(NOTICE,))[0]
     assert snap_compare(app, run_before=after(LONG_QUESTION), terminal_size=size)
+
+
+DAY10 = {"surgery_date": "2026-11-14", "today": "2026-11-24"}
+
+
+def test_stage_header_and_stage_answer(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    app = recording_app(**DAY10)[0]
+    assert snap_compare(app, run_before=after("can I carry the shopping?"))
+
+
+def test_daily_check(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(recording_app(**DAY10)[0], run_before=after("", "f10", "n"))
+
+
+def test_daily_check_emergency(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(recording_app(**DAY10)[0], run_before=after("", "f10", "y"))
+
+
+def test_first_run_question(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(recording_app(first_run=True)[0], run_before=after())

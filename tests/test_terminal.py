@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import date, timedelta
 
 import pytest
 
@@ -22,6 +23,8 @@ def terminal() -> Terminal:
 
 
 def test_answer_and_banner_in_a_real_terminal(terminal: Terminal) -> None:
+    terminal.wait_for("When was (or is) the operation?")    # the first run asks, once
+    terminal.send("Escape")
     terminal.wait_for("Type your question, or press F9")
     # Loading has ended once the voice check has spoken (no microphone here). A
     # question sent in the first moment, before that, can be answered but left
@@ -46,3 +49,41 @@ def test_answer_and_banner_in_a_real_terminal(terminal: Terminal) -> None:
     while terminal.alive() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not terminal.alive()
+
+
+def quit_app(terminal: Terminal) -> None:
+    terminal.send("C-q")
+    deadline = time.monotonic() + 10
+    while terminal.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not terminal.alive()
+
+
+def test_the_first_run_asks_for_the_date_once(terminal: Terminal) -> None:
+    operation = date.today() - timedelta(days=10)
+    terminal.wait_for("When was (or is) the operation?")
+    terminal.wait_for("Asking by voice is off")               # loading has ended
+    terminal.type("next week sometime")
+    terminal.send("Enter")
+    terminal.wait_for("is not a date I can read")             # asked again, kindly
+    terminal.send("C-u")
+    terminal.type(f"{operation:%d %B %Y}")
+    terminal.send("Enter")
+    terminal.wait_for("Day 10 after the operation: week 2")
+    terminal.wait_for("Settings saved in")
+    quit_app(terminal)
+    env = {**os.environ, "PULSE_SERVER": "unix:/nonexistent"}
+    again = Terminal([sys.executable, "-m", "assistant"], 100, 30, env)
+    try:
+        again.wait_for("Day 10 after the operation: week 2")
+        again.wait_for("Asking by voice is off")
+        assert "When was (or is) the operation?" not in again.screen()
+        again.send("F10")
+        again.wait_for("Sign 1 of 6")
+        again.send("n")
+        again.wait_for("Sign 2 of 6")
+        again.send("y")
+        again.wait_for("CALL YOUR SURGICAL TEAM NOW")
+        quit_app(again)
+    finally:
+        again.close()

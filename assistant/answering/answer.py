@@ -7,15 +7,19 @@ and nothing else, so none of them can forget triage.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .knowledge import Entry, KnowledgeBase, load_knowledge
+from .knowledge import Entry, KnowledgeBase, KnowledgeError, load_knowledge
 from .matcher import Matcher
+from .recovery import BEFORE, Companion, Position, check_companion, position, stage_in
 from .text import words
 from .triage import SignHit, Triage, Triager, format_advice
 
+# Where the guide's week-by-week table is.
+TIMELINE_SECTION = "The Road to Recovery A Week-by-Week Timeline"
 # The guide's own warning-sign entry: what a bare warning sign leads to.
 WARNING_SIGNS_ENTRY = "when-to-call"
 
@@ -29,6 +33,9 @@ UNSURE_ANSWER = (
     "I'm not sure which part of the guide you mean. Please choose one of these, "
     "or ask again in other words. If it is not among them, your surgical team can help."
 )
+NO_DATE = ("The date of the operation is not set, so I do not know which week this is. "
+           "Set it in Settings (F4), or: laminectomy-assistant settings set surgery_date "
+           "2026-11-14")
 EMPTY_ANSWER = "Please type or say a question, for example: When can I drive again?"
 UNREADABLE_ANSWER = (
     "I could not find any words in that. Please type your question in words, "
@@ -60,6 +67,7 @@ class Reply:
     section: str | None = None
     related: tuple[Alternative, ...] = ()
     alternatives: tuple[Alternative, ...] = field(default=())
+    stage: str | None = None         # the stage of recovery answered for, or None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +83,7 @@ class Reply:
             "answer": self.answer,
             "alternatives": [{"entry": a.entry, "topic": a.topic, "score": a.score}
                              for a in self.alternatives],
+            "stage": self.stage,
         }
 
     def as_text(self) -> str:
@@ -100,8 +109,15 @@ class Reply:
 
 class Assistant:
     def __init__(self, kb: KnowledgeBase | None = None, emergency_number: str = "911",
-                 cache: Path | None = None) -> None:
+                 cache: Path | None = None, surgery_date: date | None = None,
+                 today: date | None = None) -> None:
         self.kb = kb or load_knowledge()
+        companion, problems = check_companion(self.kb)
+        if problems:
+            raise KnowledgeError(problems)
+        self.companion: Companion | None = companion
+        self.surgery_date = surgery_date       # None: not known
+        self.today = today                     # None: the computer's date (tests fix it)
         cache = cache or model_cache()
         self.triager = Triager(self.kb, cache)
         self.matcher = Matcher(self.kb, cache=cache)
@@ -109,11 +125,49 @@ class Assistant:
                                   None)
         self.emergency_number = emergency_number
 
+    def position(self) -> Position | None:
+        """Where today falls in recovery, when the operation date is known."""
+        if self.surgery_date is None:
+            return None
+        return position(self.surgery_date, self.today or date.today())
+
+    def this_week(self) -> str:
+        """What the guide's timeline says about today's stage, in its words."""
+        pos = self.position()
+        companion = self.companion
+        if pos is None or companion is None:
+            return NO_DATE
+        if not companion.has(pos.stage):          # before the operation
+            first = companion.stages[0]
+            return (f"{pos.header(companion)}. After the operation, for "
+                    f'{first.title.lower()}, the guide says the focus is: "{first.focus}". '
+                    f'Restrictions: "{first.avoid}".')
+        stage = companion.stage(pos.stage)
+        return (f'{pos.header(companion)}. What to do: "{stage.focus}". '
+                f'What to avoid: "{stage.avoid}". What is normal: "{companion.calm}"')
+
+    def header(self) -> str | None:
+        """"Day 10 after the operation: week 2", or None when the date is not known."""
+        pos = self.position()
+        return pos.header(self.companion) if pos else None
+
+    def this_week_reply(self) -> Reply:
+        """"This week" as a reply: what the guide's timeline says for today's stage."""
+        none = Triage("none", (), None, None)
+        pos = self.position()
+        section = TIMELINE_SECTION if pos is not None and self.companion else None
+        return replace(self._plain("This week", none, None, None, self.this_week()),
+                       kind="answer", band="sure", score=100.0, section=section,
+                       stage=pos.stage if pos else None)
+
     def _alt(self, entry: Entry, score: float) -> Alternative:
         return Alternative(entry.id, entry.topic, self.kb.topic(entry.topic).title, score)
 
     def ask(self, question: str) -> Reply:
         text = question if isinstance(question, str) else str(question)
+        return self._for_stage(self._ask(text), stage_in(text[:MAX_QUESTION_CHARS]))
+
+    def _ask(self, text: str) -> Reply:
         shown = text.strip()[:MAX_QUESTION_CHARS]
         # Triage reads the whole message: a warning sign at the end of a long
         # message must not be cut off.
@@ -164,8 +218,30 @@ class Assistant:
     def answer_entry(self, entry_id: str) -> Reply:
         """The reply for an entry chosen from the topic browser or "did you mean"."""
         e = self.kb.entry(entry_id)
-        return self._answer(self.kb.topic(e.topic).title, Triage("none", (), None, None),
-                            None, None, "sure", e, 100.0, ())
+        return self._for_stage(self._answer(self.kb.topic(e.topic).title,
+                                            Triage("none", (), None, None), None, None,
+                                            "sure", e, 100.0, ()), None)
+
+    def _for_stage(self, reply: Reply, named: str | None) -> Reply:
+        """Answer for a stage of recovery: the one the question names, else today's.
+
+        Only entries whose advice changes by stage get the guide's table row for
+        that stage first and the later stages after; every word of both is a quote.
+        """
+        pos = self.position()
+        stage = named or (pos.stage if pos else None)
+        reply = replace(reply, stage=stage)
+        companion = self.companion
+        if (companion is None or reply.kind != "answer" or reply.entry is None
+                or stage in (None, BEFORE) or reply.entry not in companion.stage_aware
+                or not companion.has(stage)):
+            return reply
+        assert stage is not None
+        if named is not None and named == reply.entry:
+            return reply                    # "day 5, what should I avoid": the stage's own answer
+        parts = [companion.preface(stage, reply.entry, pos if named is None else None),
+                 reply.answer, companion.later_text(stage, reply.entry)]
+        return replace(reply, answer="\n\n".join(p for p in parts if p))
 
 
 def model_cache() -> Path:

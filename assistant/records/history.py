@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import APP_NAME
+from .checkins import CHECK_COLUMNS, CHECK_SCHEMA, CheckRecord, check_values
 
 try:
     import fcntl
@@ -32,6 +33,7 @@ except ImportError:                          # Windows: no other-session check
 
 if TYPE_CHECKING:
     from ..answering.answer import Reply
+    from ..answering.checkup import CheckResult
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -166,6 +168,20 @@ class _SessionMark:
             self.fd = None
 
 
+def _readable_checks(path: Path) -> list[tuple]:
+    """The warning-sign checks that can still be read (none from an older file)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.2)
+    except sqlite3.Error:
+        return []
+    try:
+        return conn.execute(f"SELECT {CHECK_COLUMNS} FROM checks ORDER BY id").fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+
+
 class History:
     """Thread-safe; every failure becomes a notice, never an exception for the caller.
 
@@ -184,7 +200,7 @@ class History:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._broken = False
-        self._unsaved: list[tuple] = []
+        self._unsaved: list[tuple[str, tuple]] = []     # (insert, values) waiting for a lock
         self._told: set[str] = set()
         self._mark = _SessionMark(self.path)
         with self._lock:
@@ -203,6 +219,7 @@ class History:
             if verdict != "ok":
                 raise sqlite3.DatabaseError(verdict)
             conn.execute(SCHEMA)
+            conn.execute(CHECK_SCHEMA)
             conn.execute(f"SELECT {COLUMNS} FROM questions LIMIT 0")
         except BaseException:
             conn.close()
@@ -247,6 +264,7 @@ class History:
                          "session's questions are kept and saved when that session ends.")
             return False
         rows = _readable_rows(self.path)
+        checks = _readable_checks(self.path)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         moved = self.path.with_name(f"{self.path.stem}-unusable-{stamp}{self.path.suffix}")
         try:
@@ -257,6 +275,8 @@ class History:
             with self._transaction() as conn:
                 conn.executemany(f"INSERT INTO questions ({COLUMNS}) VALUES "
                                  "(?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                conn.executemany(f"INSERT INTO checks ({CHECK_COLUMNS}) VALUES "
+                                 "(?, ?, ?, ?, ?, ?, ?)", checks)
         except (OSError, sqlite3.Error) as exc:
             self._give_up(exc)
             return False
@@ -276,18 +296,16 @@ class History:
                 self.on_notice(message)
 
     def _save(self) -> int | None:
-        """Write every question kept so far; the id of the last, or None if they wait."""
+        """Write every question and check kept so far; the id of the last, or None
+        if they wait."""
         for attempt in range(2):
             if not self._open():
                 return None
             try:
                 with self._transaction() as conn:
                     last = None
-                    for values in self._unsaved:
-                        last = conn.execute(
-                            "INSERT INTO questions (asked_at, question, triage, signs, advice, "
-                            "kind, topic, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            values).lastrowid
+                    for sql, values in self._unsaved:
+                        last = conn.execute(sql, values).lastrowid
                 self._unsaved.clear()
                 return last
             except sqlite3.Error as exc:
@@ -310,10 +328,19 @@ class History:
         values = (asked_at, reply.question, reply.triage,
                   json.dumps([s.label for s in reply.signs]), reply.advice, reply.kind,
                   reply.topic, reply.answer)
+        return self._insert("INSERT INTO questions (asked_at, question, triage, signs, advice, "
+                            "kind, topic, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+
+    def add_check(self, result: CheckResult, when: datetime | None = None) -> int | None:
+        """Record one warning-sign check; the id, or None when it could not be kept."""
+        return self._insert("INSERT INTO checks (done_at, stage, tier, finished, answers, "
+                            "advice) VALUES (?, ?, ?, ?, ?, ?)", check_values(result, when))
+
+    def _insert(self, sql: str, values: tuple) -> int | None:
         with self._lock:
             if self._broken:
                 return None
-            self._unsaved.append(values)
+            self._unsaved.append((sql, values))
             return self._save()
 
     def records(self, since: datetime | None = None) -> list[Record]:
@@ -334,6 +361,20 @@ class History:
                          "read and are left out.")
         if since is not None:
             found = [r for r in found if r.asked_at >= since.astimezone()]
+        return found
+
+    def checks(self, since: datetime | None = None) -> list[CheckRecord]:
+        with self._lock:
+            if self._conn is None:
+                return []
+            try:
+                rows = self._conn.execute(
+                    f"SELECT {CHECK_COLUMNS} FROM checks ORDER BY id").fetchall()
+            except sqlite3.Error:
+                rows = _readable_checks(self.path)
+        found = [CheckRecord.from_row(r) for r in rows]
+        if since is not None:
+            found = [c for c in found if c.done_at >= since.astimezone()]
         return found
 
     def close(self) -> None:

@@ -14,10 +14,11 @@ import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..answering.recovery import DATE_EXAMPLE, parse_date
 from ..config import APP_NAME, MAX_RATE, MIN_RATE, AppConfig, SpeechSettings
 
 THEMES = {"high-contrast": "light text on black", "high-contrast-light": "dark text on white"}
@@ -41,14 +42,16 @@ class Settings:
     emergency_number: str = "911"
     theme: str = "high-contrast"
     keep_history: bool = True
+    surgery_date: str = ""                  # "2026-11-14"; "" is not known
 
     def speech(self) -> SpeechSettings:
         return SpeechSettings(self.rate, self.volume, self.voice or None)
 
     def app_config(self, **overrides: Any) -> AppConfig:
+        values = {"surgery_date": self.surgery_date or None, **overrides}
         return AppConfig(speech=self.speech(), auto_read=self.auto_read,
                          emergency_number=self.emergency_number, theme=self.theme,
-                         keep_history=self.keep_history, **overrides)
+                         keep_history=self.keep_history, **values)
 
 
 # ---- one rule per key: what kind of value it holds, and its limits --------------
@@ -107,6 +110,22 @@ class Rule:
     within: Callable[[Any], bool] = lambda value: True
 
 
+def _date(value: object) -> str | None:
+    """An operation date as "YYYY-MM-DD", "" when not known."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    if not value.strip():
+        return ""
+    try:
+        return parse_date(value).isoformat()
+    except ValueError:
+        return None
+
+
 RULES: dict[str, Rule] = {
     "rate": Rule(_whole_number, f"should be a whole number from {MIN_RATE} to {MAX_RATE} "
                  "(words a minute)", "speaking speed in words a minute",
@@ -125,6 +144,9 @@ RULES: dict[str, Rule] = {
                   lambda text: text in THEMES),
     "keep_history": Rule(_yes_no, "should be true or false",
                          "keep a list of your questions on this computer (for your doctor)"),
+    "surgery_date": Rule(_date, f'should be the date of the operation in quotes, like '
+                         f'"{DATE_EXAMPLE.split()[0]}", or "" when not known',
+                         'the date of the operation, like "2026-11-14"; "" when not known'),
 }
 HELP = {key: rule.help for key, rule in RULES.items()}
 assert set(RULES) == {f.name for f in fields(Settings)}

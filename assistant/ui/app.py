@@ -4,11 +4,9 @@ and the services (assistant, speech, history, recogniser) in services.py."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
@@ -16,10 +14,9 @@ from textual.binding import Binding
 
 from ..config import AppConfig
 from .screens.main import MainScreen
-from .services import Services
+from .services import Services, from_thread
 from .theme import THEMES
 from .widgets.answer_block import AnswerBlock
-from .widgets.conversation import Conversation
 from .widgets.listening_bar import ListeningBar
 from .widgets.speech_controls import SpeechControls
 
@@ -37,7 +34,7 @@ class AssistantApp(App[None]):
     BINDINGS = [
         Binding("f1", "help", "Help", key_display="F1", tooltip="Every key, in plain words"),
         Binding("f2", "browse_topics", "Topics", key_display="F2", tooltip="See every topic"),
-        Binding("f3", "dismiss_warning", "Hide warning", show=False),
+        Binding("f3", "screen.hide_warning", "Hide warning", show=False),
         Binding("f4", "settings", "Settings", key_display="F4",
                 tooltip="Speed, voice, emergency number, colours"),
         Binding("f5", "read_aloud", "Read again", key_display="F5",
@@ -47,10 +44,12 @@ class AssistantApp(App[None]):
         Binding("f7", "speed('faster')", "Faster", show=False),
         Binding("f8", "toggle_auto_read", "Auto-read", show=False),
         Binding("f9", "ask_by_voice", "Voice", key_display="F9", tooltip="Ask aloud"),
+        Binding("f10", "daily_check", "Check", show=False, tooltip="The daily warning-sign check"),
+        Binding("f12", "this_week", "This week", show=False, tooltip="This stage of recovery"),
         Binding("ctrl+p", "export", "Export", show=False,
                 tooltip="Save a printable list of your questions for your doctor"),
-        Binding("pageup", "scroll('page_up')", "Scroll up", show=False),
-        Binding("pagedown", "scroll('page_down')", "Scroll down", show=False),
+        Binding("pageup", "screen.scroll('page_up')", "Scroll up", show=False),
+        Binding("pagedown", "screen.scroll('page_down')", "Scroll down", show=False),
         Binding("ctrl+q", "quit", "Quit", key_display="Ctrl+Q", priority=True),
     ]
 
@@ -58,7 +57,7 @@ class AssistantApp(App[None]):
                  audio_source: Callable[[], AudioSource] | None = None) -> None:
         super().__init__()
         self.config = config
-        self.services = Services(config, speech, lambda text, **options: self._from_thread(
+        self.services = Services(config, speech, lambda text, **options: from_thread(self,
             self.notify, text, **options))
         self.audio_source = audio_source          # None: the microphone
         self.auto_read = config.auto_read
@@ -76,30 +75,25 @@ class AssistantApp(App[None]):
         for notice in self.config.notices:
             self.notify(notice, title="Settings", severity="warning", timeout=30)
         self._load()
+        if self.config.first_run:
+            from .screens.first_run import ask_operation_date
+
+            ask_operation_date(self)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         """Knowledge and speech start after the first frame, off the main thread;
         asking by voice last, so that questions can be typed while it loads."""
-        self.services.load(on_speaking=lambda on: self._from_thread(self._speaking, on))
+        self.services.load(on_speaking=lambda on: from_thread(self, self._speaking, on))
+        if self.services.assistant is not None:
+            from_thread(self, self.main.show_stage, self.services.assistant.header())
         self.call_from_thread(self.ready.set)
         problem = self.services.prepare_listening(microphone=self.audio_source is None)
         if problem:
-            self._from_thread(self.main.voice_unavailable, problem)
-
-    def _from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        if threading.get_ident() == self._thread_id:
-            callback(*args, **kwargs)
-            return
-        with contextlib.suppress(RuntimeError):     # the app is closing
-            self.call_from_thread(callback, *args, **kwargs)
+            from_thread(self, self.main.voice_unavailable, problem)
 
     def _speaking(self, on: bool) -> None:
         self.controls.speaking = on
-
-    @property
-    def speech(self) -> SpeechLayer | None:
-        return self.services.speech
 
     @property
     def main(self) -> MainScreen:
@@ -146,10 +140,7 @@ class AssistantApp(App[None]):
     def action_help(self) -> None:
         from .screens.help import HelpScreen  # imported when first needed: faster start
 
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss(None)
-        else:
-            self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen())        # where F1 again closes it
 
     def action_browse_topics(self) -> None:
         from .screens.topic_browser import TopicBrowser
@@ -160,22 +151,19 @@ class AssistantApp(App[None]):
                          lambda chosen: self.show_entry(AnswerBlock.EntryChosen(chosen))
                          if chosen else None)
 
-    def action_dismiss_warning(self) -> None:
-        self.main.hide_warning()
-
     def action_read_aloud(self) -> None:
-        if self.speech is not None and self.last_reply is not None:
-            self.speech.speak(self.last_reply.spoken())
+        if self.services.speech is not None and self.last_reply is not None:
+            self.services.speech.speak(self.last_reply.spoken())
 
     @on(MainScreen.Typing)
     def action_stop_speaking(self) -> None:
-        if self.speech is not None:
-            self.speech.stop()
+        if self.services.speech is not None:
+            self.services.speech.stop()
 
     def action_speed(self, change: str) -> None:
         """F6 and F7: read more slowly or more quickly ("slower" or "faster")."""
-        if self.speech is not None:
-            self.controls.rate = getattr(self.speech, change)()
+        if self.services.speech is not None:
+            self.controls.rate = getattr(self.services.speech, change)()
 
     def action_toggle_auto_read(self) -> None:
         self.auto_read = not self.auto_read
@@ -187,11 +175,10 @@ class AssistantApp(App[None]):
         from ..records.settings import settings_path
         from .screens.settings import SettingsScreen
 
-        if isinstance(self.screen, SettingsScreen):
-            return
-        self.push_screen(SettingsScreen(self.services.settings(self.auto_read, self.theme),
-                                        settings_path()),
-                         lambda chosen: self.use_settings(chosen) if chosen else None)
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.services.settings(self.auto_read, self.theme),
+                                            settings_path()),
+                             lambda chosen: self.use_settings(chosen) if chosen else None)
 
     def use_settings(self, settings: Settings) -> None:
         """Save the settings, then put every one of them into effect now."""
@@ -200,6 +187,17 @@ class AssistantApp(App[None]):
         self.controls.rate = settings.rate
         self.auto_read = self.controls.auto_read = settings.auto_read
         self.theme = settings.theme
+        if self.services.assistant is not None:
+            self.main.show_stage(self.services.assistant.header())
+
+    def action_this_week(self) -> None:
+        if self.services.assistant is not None:
+            self.present(self.services.assistant.this_week_reply(), asked="This week")
+
+    def action_daily_check(self) -> None:
+        from .screens.check import start_daily_check
+
+        start_daily_check(self)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def action_export(self) -> None:
@@ -222,11 +220,6 @@ class AssistantApp(App[None]):
         if event.transcript:            # the bar has told the user about anything else
             self.main.put_question(event.transcript)
             await self.ask(MainScreen.Asked(event.transcript))
-
-    def action_scroll(self, where: str) -> None:
-        conversation = self.main.query_one(Conversation)
-        conversation.forget_target()
-        getattr(conversation, f"scroll_{where}")()
 
     def on_unmount(self) -> None:
         self.services.close()

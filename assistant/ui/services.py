@@ -7,6 +7,8 @@ notice goes through `notify`, which the app makes safe to call from there.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from ..config import AppConfig
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from ..answering.answer import Assistant, Reply
     from ..records.history import History
     from ..records.settings import Settings
@@ -21,6 +25,16 @@ if TYPE_CHECKING:
     from ..voice.speech import SpeechLayer
 
 Notify = Callable[..., None]        # the app's notify(), safe from any thread
+
+
+def from_thread(app: App[Any], callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Call `callback` on the app's thread, from this one or any other; nothing
+    once the app is closing."""
+    if threading.get_ident() == app._thread_id:
+        callback(*args, **kwargs)
+        return
+    with contextlib.suppress(RuntimeError):
+        app.call_from_thread(callback, *args, **kwargs)
 
 
 class Services:
@@ -53,7 +67,9 @@ class Services:
                                                              timeout=10)
             self.speech.on_speaking = on_speaking
         self.history = self._open_history() if self.config.keep_history else None
-        self.assistant = Assistant(kb, self.config.emergency_number)
+        surgery, today = self.config.recovery_dates()
+        self.assistant = Assistant(kb, self.config.emergency_number, surgery_date=surgery,
+                                   today=today)
 
     def prepare_listening(self, microphone: bool) -> str | None:
         """The recogniser, last, so that questions can be typed while it loads;
@@ -94,7 +110,8 @@ class Services:
         speech = self.speech.settings if self.speech is not None else self.config.speech
         return Settings(rate=speech.rate, volume=speech.volume, voice=speech.voice or "",
                         auto_read=auto_read, emergency_number=self.config.emergency_number,
-                        theme=theme, keep_history=self.config.keep_history)
+                        theme=theme, keep_history=self.config.keep_history,
+                        surgery_date=self.config.surgery_date or "")
 
     def apply(self, settings: Settings) -> None:
         """Save the settings and put those of the services into effect now."""
@@ -106,11 +123,13 @@ class Services:
             self.notify(f"The settings could not be saved ({exc.strerror}); they apply "
                         "until you close the assistant.", severity="error", timeout=20)
         self.config = settings.app_config(kb_root=self.config.kb_root,
-                                          speech_enabled=self.config.speech_enabled)
+                                          speech_enabled=self.config.speech_enabled,
+                                          today=self.config.today)
         if self.speech is not None:
             self.speech.apply(settings.speech())
         if self.assistant is not None:
             self.assistant.emergency_number = settings.emergency_number
+            self.assistant.surgery_date = self.config.recovery_dates()[0]
         if settings.keep_history and self.history is None:
             self.history = self._open_history()
         elif not settings.keep_history and self.history is not None:
@@ -135,7 +154,8 @@ class Services:
         records = self.history.records()
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(render_text(records), encoding="utf-8")
+            path.write_text(render_text(records, checks=self.history.checks()),
+                            encoding="utf-8")
         except OSError as exc:
             self.notify(f"Could not write {path} ({exc.strerror}).", severity="error",
                         timeout=20)

@@ -222,14 +222,17 @@ def cache_folder() -> Path:
 
 def domain_model(kb: KnowledgeBase, folder: Path | None = None) -> DomainModel:
     """Build, or reuse if the knowledge base has not changed, the domain model."""
+    return language_model(corpus(kb), _extra_pronunciations(kb), folder or cache_folder())
+
+
+def language_model(sentences: list[str], extra: dict[str, str], folder: Path) -> DomainModel:
+    """A model of these sentences, kept in `folder` under a digest of them."""
     import pocketsphinx
 
-    sentences = corpus(kb)
-    extra = _extra_pronunciations(kb)
     digest = hashlib.sha256("\n".join([pocketsphinx.__file__, *sentences,
                                        *sorted(f"{k} {v}" for k, v in extra.items())])
                             .encode()).hexdigest()[:16]
-    home = (folder or cache_folder()) / digest
+    home = folder / digest
     lm, dictionary = home / "domain.lm", home / "domain.dict"
     if lm.exists() and dictionary.exists():
         return DomainModel(lm, dictionary)      # no need to read the 134k-word dictionary

@@ -19,6 +19,8 @@ KEYS = [
     ("F6 / F7", "Speak more slowly / more quickly"),
     ("F8", "Read every answer aloud automatically: on or off"),
     ("F9", "Ask your question aloud"),
+    ("F10", "The daily warning-sign check, one sign at a time"),
+    ("F12", "What the guide says about this week of recovery"),
     ("Ctrl+P", "Save a printable list of your questions for your doctor"),
     ("Tab", "Move between the buttons; Enter presses one"),
     ("Page Up/Down", "Scroll through earlier answers"),

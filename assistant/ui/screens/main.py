@@ -16,12 +16,14 @@ from ..widgets.conversation import Conversation
 from ..widgets.listening_bar import ListeningBar
 from ..widgets.question_input import QuestionInput
 from ..widgets.speech_controls import SpeechControls
+from ..widgets.stage_header import StageHeader
 from ..widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
     from ...answering.answer import Reply
 
 TITLE = "Laminectomy assistant"
+NO_DATE = "Operation date: not set (F4 Settings)"
 WELCOME = (
     "Hello. I answer questions about your lumbar laminectomy from your patient guide: "
     "getting ready, the operation, recovery week by week, everyday activities, "
@@ -55,6 +57,7 @@ class MainScreen(Screen[None]):
                          tooltip="Save a printable list of your questions for your doctor")
             yield Button("F1 Help", action="app.help", compact=True,
                          tooltip="Every key, in plain words")
+        yield StageHeader(id="stage")
         yield UrgentBanner(id="banner")
         with Conversation(id="conversation"):
             yield Static(WELCOME, id="welcome", markup=False)
@@ -90,6 +93,10 @@ class MainScreen(Screen[None]):
         self.query_one(Conversation).mount(block)
         self._reveal(block)
 
+    def show_stage(self, header: str | None) -> None:
+        """"Day 10 after the operation: week 2"; None: the date is not known."""
+        self.query_one(StageHeader).text = header or NO_DATE
+
     def voice_unavailable(self, reason: str) -> None:
         """The voice button stays on screen, disabled, and the box says why."""
         button = self.query_one("#voice", Button)
@@ -103,7 +110,14 @@ class MainScreen(Screen[None]):
         with box.prevent(Input.Changed):
             box.value = text
 
-    def hide_warning(self) -> None:
+    def action_scroll(self, where: str) -> None:
+        """Page Up and Page Down: through earlier answers."""
+        conversation = self.query_one(Conversation)
+        conversation.forget_target()
+        getattr(conversation, f"scroll_{where}")()
+
+    def action_hide_warning(self) -> None:
+        """F3, or the banner's button."""
         self.query_one(UrgentBanner).hide()
         blocks = self.query(AnswerBlock)
         if blocks:                     # the room the banner leaves must not scroll it away

@@ -1,4 +1,5 @@
-"""Settings: speed, loudness, voice, reading aloud, the emergency number, colours.
+"""Settings: speed, loudness, voice, reading aloud, the emergency number, colours,
+keeping the history, and the date of the operation.
 
 Dismisses with the new `Settings`, or None when cancelled; the app saves
 them and puts them into effect.
@@ -17,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, Switch
 
+from ...answering.recovery import DATE_EXAMPLE
 from ...config import MAX_RATE, MIN_RATE, RATE_STEP
 from ...records.settings import EMERGENCY_NUMBERS, THEMES, BadValue, Settings, check_value
 
@@ -85,6 +87,10 @@ class SettingsScreen(ModalScreen[Settings | None]):
                 with Horizontal(classes="setting"):
                     yield Static("Keep a list of my questions", classes="setting-name")
                     yield Switch(value=s.keep_history, id="history-switch")
+                with Horizontal(classes="setting"):
+                    yield Static("Date of the operation", classes="setting-name")
+                    yield Input(s.surgery_date, id="surgery-date-setting", max_length=40,
+                                placeholder=f"{DATE_EXAMPLE}; empty if not known")
                 yield Static(f"Saved in {self.path}", id="settings-path", markup=False)
             with Horizontal(id="settings-buttons"):
                 yield Button("Ctrl+S Save", id="save", variant="primary", action="screen.save")
@@ -149,9 +155,18 @@ class SettingsScreen(ModalScreen[Settings | None]):
             auto_read=self.query_one("#auto-read-switch", Switch).value,
             emergency_number=str(number),
             theme=str(self.query_one("#theme-choice", Select).value),
-            keep_history=self.query_one("#history-switch", Switch).value)
+            keep_history=self.query_one("#history-switch", Switch).value,
+            surgery_date=check_value("surgery_date",
+                                     self.query_one("#surgery-date-setting", Input).value))
 
     def action_save(self) -> None:
+        date_box = self.query_one("#surgery-date-setting", Input)
+        try:
+            check_value("surgery_date", date_box.value)
+        except BadValue as exc:
+            self.notify(f"The date of the operation {exc}.", severity="error", timeout=15)
+            date_box.focus()
+            return
         try:
             settings = self.chosen()
         except BadValue as exc:

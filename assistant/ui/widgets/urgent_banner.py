@@ -26,7 +26,7 @@ class UrgentBanner(Vertical):
         yield Static(id="banner-advice")
         yield Static(id="banner-signs")
         yield Button("I have read this (F3)", id="banner-dismiss", compact=True,
-                     action="app.dismiss_warning",
+                     action="screen.hide_warning",
                      tooltip="Hide this warning; it stays in the conversation below")
 
     def show(self, reply: Reply, title: str, emergency_number: str) -> None:
