@@ -58,7 +58,9 @@ def synthetic(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
         questions = tuple(
             " ".join(q.split()[: rng.randint(3, 8)] + rng.sample(vocab, 3))
             for q in base.questions)
-        entries.append(dataclasses.replace(base, id=f"{base.id}-{i}", questions=questions,
+        # The real entries keep their ids (other files name them), the copies get new ones.
+        entry_id = base.id if i < len(kb.entries) else f"{base.id}-{i}"
+        entries.append(dataclasses.replace(base, id=entry_id, questions=questions,
                                            related=()))
     return dataclasses.replace(kb, entries=tuple(entries), _by_id={})
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -172,6 +173,15 @@ class Lexical:
         self.entry_phrasings: list[list[int]] = [[] for _ in entries]
         for pid, (ei, _) in enumerate(self.phrasings):
             self.entry_phrasings[ei].append(pid)
+        # Each phrasing's terms as term ids, so that a question is scored against
+        # a thousand phrasings in numpy and rapidfuzz rather than in a Python loop.
+        self.term_ids = {t: i for i, t in enumerate(self.idf)}
+        self.flat_terms = np.fromiter((self.term_ids[t] for _, p in self.phrasings for t in p),
+                                      dtype=np.int64)
+        self.flat_rows = np.repeat(np.arange(len(self.phrasings)),
+                                   [len(p) for _, p in self.phrasings])
+        self.idf_array = np.array(list(self.idf.values()))
+        self.norm_array = np.array(self.norms)
 
     # ---------------------------------------------------------------- score
     def rank(self, question: str, limit: int = 5) -> list[Match]:
@@ -182,17 +192,25 @@ class Lexical:
         q_norm = math.sqrt(sum(w * w for w in weights.values()))
         total = sum(weights.values())
         candidates = self._candidates(q)
+        pids = [pid for ps in candidates.values() for pid in ps]
+        # weights[t] * idf[t] for each question term a phrasing holds, summed
+        q_weight = np.zeros(len(self.idf_array))
+        for t in q:
+            if t in self.term_ids:
+                q_weight[self.term_ids[t]] = weights[t] * self.idf[t]
+        dots = np.bincount(self.flat_rows, weights=q_weight[self.flat_terms],
+                           minlength=len(self.phrasings))[pids]
+        cosine = dots / (q_norm * self.norm_array[pids])
+        fuzzy = process.cdist([q], [self.phrasings[pid][1] for pid in pids], dtype=np.float64,
+                              scorer=fuzz.token_set_ratio, workers=1)[0] / 100 if pids else dots
+        blended = 0.8 * cosine + 0.2 * fuzzy
         scored: dict[int, float] = {}
-        for ei, pids in candidates.items():
+        start = 0
+        for ei, ps in candidates.items():
             vocab = self.entry_vocab[ei]
             cover = sum(w for t, w in weights.items() if t in vocab) / total
-            best = 0.0
-            for pid in pids:
-                p = self.phrasings[pid][1]
-                dot = sum(weights[t] * self.idf[t] for t in q if t in p)
-                cosine = dot / (q_norm * self.norms[pid])
-                fuzzy = fuzz.token_set_ratio(q, p) / 100
-                best = max(best, 0.8 * cosine + 0.2 * fuzzy)
+            best = float(blended[start:start + len(ps)].max()) if ps else 0.0
+            start += len(ps)
             scored[ei] = 100 * (0.55 * best + 0.45 * cover)
         ranked = sorted(scored.items(), key=lambda kv: -kv[1])[:limit]
         return [Match(self.kb.entries[ei], round(s, 1)) for ei, s in ranked]
