@@ -6,6 +6,7 @@ import os
 import sys
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -25,11 +26,10 @@ def terminal() -> Terminal:
 def test_answer_and_banner_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.wait_for("When was (or is) the operation?")    # the first run asks, once
     terminal.send("Escape")
+    # A key typed within milliseconds of Escape would be read as Alt+key.
     terminal.wait_for("Type your question, or press F9")
-    # Loading has ended once the voice check has spoken (no microphone here). A
-    # question sent in the first moment, before that, can be answered but left
-    # unpainted until the next key: a known flaw, not yet understood.
-    terminal.wait_for("Asking by voice is off")
+    while "When was (or is) the operation?" in terminal.screen():
+        time.sleep(0.05)
     terminal.type("when can i drive again")
     terminal.send("Enter")
     terminal.wait_for("surgical team has cleared you")
@@ -51,6 +51,26 @@ def test_answer_and_banner_in_a_real_terminal(terminal: Terminal) -> None:
     assert not terminal.alive()
 
 
+def test_a_question_typed_at_once_is_answered_on_screen() -> None:
+    """Typed the moment the box shows, before the knowledge base has loaded: the
+    answer still appears without another key (it once waited for one)."""
+    if not Terminal.available():
+        pytest.skip("tmux is missing; `make test` installs it")
+    settings = Path(os.environ["XDG_CONFIG_HOME"]) / "laminectomy-assistant" / "settings.toml"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text('surgery_date = ""\n', encoding="utf-8")     # not a first run
+    env = {**os.environ, "PULSE_SERVER": "unix:/nonexistent"}
+    for _ in range(3):
+        terminal = Terminal([sys.executable, "-m", "assistant", "--no-speech"], 100, 30, env)
+        try:
+            terminal.wait_for("Type your question, or press F9", poll=0.01)
+            terminal.type("when can i drive again")
+            terminal.send("Enter")
+            terminal.wait_for("surgical team has cleared you", timeout=120)
+        finally:
+            terminal.close()
+
+
 def quit_app(terminal: Terminal) -> None:
     terminal.send("C-q")
     deadline = time.monotonic() + 10
@@ -70,7 +90,6 @@ def test_the_first_run_asks_for_the_date_once(terminal: Terminal) -> None:
     terminal.type(f"{operation:%d %B %Y}")
     terminal.send("Enter")
     terminal.wait_for("Day 10 after the operation: week 2")
-    terminal.wait_for("Settings saved in")
     quit_app(terminal)
     env = {**os.environ, "PULSE_SERVER": "unix:/nonexistent"}
     again = Terminal([sys.executable, "-m", "assistant"], 100, 30, env)

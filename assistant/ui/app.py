@@ -180,9 +180,9 @@ class AssistantApp(App[None]):
                                             settings_path()),
                              lambda chosen: self.use_settings(chosen) if chosen else None)
 
-    def use_settings(self, settings: Settings) -> None:
+    def use_settings(self, settings: Settings, quiet: bool = False) -> None:
         """Save the settings, then put every one of them into effect now."""
-        self.services.apply(settings)
+        self.services.apply(settings, quiet)
         self.config = self.services.config
         self.controls.rate = settings.rate
         self.auto_read = self.controls.auto_read = settings.auto_read

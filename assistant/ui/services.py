@@ -113,12 +113,15 @@ class Services:
                         theme=theme, keep_history=self.config.keep_history,
                         surgery_date=self.config.surgery_date or "")
 
-    def apply(self, settings: Settings) -> None:
-        """Save the settings and put those of the services into effect now."""
+    def apply(self, settings: Settings, quiet: bool = False) -> None:
+        """Save the settings and put those of the services into effect now; `quiet`
+        says nothing when all went well (the first-run question)."""
         from ..records.settings import save_settings
 
         try:
-            self.notify(save_settings(settings).message(), title="Settings", timeout=10)
+            saved = save_settings(settings)
+            if not quiet:
+                self.notify(saved.message(), title="Settings", timeout=10)
         except OSError as exc:
             self.notify(f"The settings could not be saved ({exc.strerror}); they apply "
                         "until you close the assistant.", severity="error", timeout=20)

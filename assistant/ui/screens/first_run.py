@@ -70,7 +70,8 @@ class FirstRunScreen(ModalScreen[str]):
 def ask_operation_date(app: AssistantApp) -> None:
     """Ask once; the answer, or the skip, is saved so it is never asked again."""
     def answered(surgery_date: str | None) -> None:
+        # Saved so that it is asked once; the header shows the date, or where to set it.
         app.use_settings(replace(app.services.settings(app.auto_read, app.theme),
-                                 surgery_date=surgery_date or ""))
+                                 surgery_date=surgery_date or ""), quiet=True)
 
     app.push_screen(FirstRunScreen(), answered)
