@@ -4,7 +4,8 @@ The rules live in knowledge/triage.toml; this module only knows how to read
 them. A rule is one or more parts joined by "&"; a part is a sequence of
 items (a word, or "@group" for any phrase of a word group) with at most
 GAP other words between consecutive items; all parts must match within
-WINDOW words of each other. Negation is deliberately ignored: "no fever"
+WINDOW words of each other (WINDOW more for each part past two: every
+part a rule requires makes a chance match less likely). Negation is deliberately ignored: "no fever"
 still names a fever, and over-triage is safe where under-triage is not.
 """
 
@@ -34,6 +35,7 @@ NUMBER_NEAR = 4
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 STRONG, WEAK = 2, 1
+EXACT = "="               # "=legs": this word exactly, no other ending, no typo
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Triage:
 Phrase = tuple[str, ...]
 Item = tuple[Phrase, ...]      # alternatives
 Part = tuple[Item, ...]        # a sequence
-Rule = tuple[Part, ...]        # all parts within WINDOW
+Rule = tuple[Part, ...]        # all parts within WINDOW (more for 3+ parts)
 
 
 class Triager:
@@ -73,7 +75,7 @@ class Triager:
         data = kb.triage
         self.tiers = data.tiers
         self.groups: dict[str, Item] = {
-            name: tuple(tuple(words(p)) for p in phrases if words(p))
+            name: tuple(phrase for p in phrases if (phrase := _phrase(p)))
             for name, phrases in data.words.items()
         }
         self.rules: list[tuple[Sign, Rule]] = [
@@ -83,7 +85,10 @@ class Triager:
         vocab = {w for _, rule in self.rules for part in rule for item in part
                  for phrase in item for w in phrase}
         vocab |= {w for item in self.groups.values() for phrase in item for w in phrase}
-        self.vocab = sorted(w for w in vocab if not _NUMBER.match(w))
+        # An exact word ("=legs") still forgives a typo that is no real word.
+        self.exact = {w[1:] for w in vocab if w[0] == EXACT}
+        self.vocab = sorted({w for w in vocab if not _NUMBER.match(w) and w[0] != EXACT}
+                            | self.exact)
         self.by_stem: dict[str, set[str]] = {}
         for w in self.vocab:
             self.by_stem.setdefault(stem(w), set()).add(w)
@@ -103,7 +108,7 @@ class Triager:
                 if token.startswith("@"):
                     items.append(self.groups[token[1:]])
                 else:
-                    items.extend(((w,),) for w in words(token))
+                    items.extend(((w,),) for w in _phrase(token))
             parts.append(tuple(items))
         return tuple(parts)
 
@@ -111,7 +116,7 @@ class Triager:
         """Which rule words this token may stand for, and how sure we are."""
         same_stem = self.by_stem.get(stem(token), ())
         found = {w: STRONG for w in same_stem}
-        found[token] = STRONG
+        found[token] = found[EXACT + token] = STRONG
         if token in same_stem or len(token) < 3 or token[0].isdigit():
             return found
         is_word = token in self.real_words
@@ -123,6 +128,8 @@ class Triager:
             if is_word and longest <= 4:
                 continue
             found[w] = WEAK if is_word else STRONG
+            if w in self.exact and not is_word:
+                found[EXACT + w] = STRONG
         return found
 
     def _tokens(self, text: str) -> list[str]:
@@ -210,12 +217,13 @@ class Triager:
         if len(spans_per_part) == 1:
             return spans_per_part[0][0]
         first, *rest = spans_per_part
+        window = WINDOW * len(rest)
         for start, end in first:
             lo, hi = start, end
             ok = True
             for spans in rest:
                 best = min(spans, key=lambda s: max(hi, s[1]) - min(lo, s[0]))
-                if max(hi, best[1]) - min(lo, best[0]) > WINDOW:
+                if max(hi, best[1]) - min(lo, best[0]) > window:
                     ok = False
                     break
                 lo, hi = min(lo, best[0]), max(hi, best[1])
@@ -276,6 +284,15 @@ class Triager:
         lo, hi = max(0, i - NUMBER_NEAR), min(len(cands), i + NUMBER_NEAR + 1)
         return any(all(j + k < len(cands) and w in cands[j + k] for k, w in enumerate(alt))
                    for alt in alts for j in range(lo, hi))
+
+
+def _phrase(text: str) -> Phrase:
+    """A rule phrase's words; a word written "=word" keeps its mark."""
+    out: list[str] = []
+    for piece in text.split():
+        exact = piece.startswith(EXACT)
+        out += [EXACT + w if exact else w for w in words(piece.lstrip(EXACT))]
+    return tuple(out)
 
 
 def format_advice(text: str, emergency_number: str) -> str:

@@ -1,0 +1,81 @@
+"""Warning signs heard in any words: escalation, sound-alikes, long messages."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Static
+
+from assistant.answering.knowledge import load_knowledge
+from assistant.answering.triage import Triager
+from assistant.ui.widgets.urgent_banner import UrgentBanner
+
+from .ui_support import ask, recording_app, started
+
+KB = load_knowledge()
+TRIAGER = Triager(KB)
+
+
+def signs(text: str) -> set[str]:
+    return {h.id for h in TRIAGER.triage(text).signs}
+
+
+# -------------------------------------------------------------- escalation --
+
+@pytest.mark.parametrize("text", [
+    "both my legs have gone weak",
+    "my legs are weak and wobbly today",
+    "he says both his feet are numb",
+    "numbness in both legs",
+    "my right leg suddenly gave way under me",
+    "all of a sudden i cant feel my left foot",
+    "the tingling has crept up to my thigh within a few hours",
+    "my leg has got weaker and weaker since this morning",
+    "my foot was fine at breakfast and now it is numb, its getting worse by the hour",
+    "she cant feel either leg",
+])
+def test_weakness_or_numbness_in_both_legs_or_sudden_is_an_emergency(text: str) -> None:
+    result = TRIAGER.triage(text)
+    assert result.tier == "emergency", (text, result.signs)
+    assert "sudden-or-both-legs" in signs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "i have a fever, a really bad headache and a stiff neck",
+    "temp of 101, my head is pounding and i cant bend my neck",
+    "hes burning up, says his head hurts and his neck is so stiff",
+])
+def test_fever_with_headache_and_stiff_neck_is_an_emergency(text: str) -> None:
+    assert TRIAGER.triage(text).tier == "emergency", text
+    assert "fever-stiff-neck" in signs(text)
+
+
+@pytest.mark.parametrize(("text", "tier"), [
+    # One leg, no word of speed: urgent, as the guide lists it.
+    ("my right leg feels weaker than yesterday", "urgent"),
+    ("the numbness is spreading up my leg", "urgent"),
+    # A fever alone, or with a headache: urgent.
+    ("i have a fever and a headache", "urgent"),
+    # Numbness that lingers is a question, not a sign.
+    ("my toes are still numb six weeks after surgery", "none"),
+    ("my neck is stiff from sleeping in the chair", "none"),
+])
+def test_what_is_not_raised_stays_where_it_was(text: str, tier: str) -> None:
+    assert TRIAGER.triage(text).tier == tier, (text, TRIAGER.triage(text).signs)
+
+
+def test_exact_words_still_forgive_a_typo_that_is_no_word() -> None:
+    assert "sudden-or-both-legs" in signs("my lges are weak")
+    # "leg" is a real word: one leg is not both.
+    assert "sudden-or-both-legs" not in signs("my leg is weak")
+
+
+async def test_an_escalated_sign_shows_the_emergency_banner() -> None:
+    app, speech = recording_app(emergency_number="112")
+    async with app.run_test() as pilot:
+        await started(pilot)
+        await ask(pilot, "both my legs went weak this morning, can I still go on my walk?")
+        banner = app.main.query_one(UrgentBanner)
+        assert banner.has_class("shown") and banner.has_class("emergency")
+        assert "CALL 112 NOW" in str(banner.query_one("#banner-title", Static).render())
+        assert "both legs" in str(banner.query_one("#banner-signs", Static).render())
+        assert "112" in speech.spoken[-1][0]
