@@ -79,3 +79,44 @@ async def test_an_escalated_sign_shows_the_emergency_banner() -> None:
         assert "CALL 112 NOW" in str(banner.query_one("#banner-title", Static).render())
         assert "both legs" in str(banner.query_one("#banner-signs", Static).render())
         assert "112" in speech.spoken[-1][0]
+
+
+# ------------------------------------------------------------- sound-alikes --
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("my legs feel week", "leg-weakness"),
+    ("his foot has gone week and drags", "leg-weakness"),
+    ("lost control of my bowls", "bladder-bowel"),
+    ("i cant control my ladder any more", "bladder-bowel"),
+    ("I past out in the kitchen", "fainting"),
+    ("the number feeling keeps spreading up my shin", "spreading-numbness"),
+    ("he thinks its favour, he feels so cold", "fever"),
+])
+def test_a_real_word_that_sounds_like_a_sign_word_counts_in_its_context(
+        text: str, sign: str) -> None:
+    hit = next((h for h in TRIAGER.triage(text).signs if h.id == sign), None)
+    assert hit is not None, (text, TRIAGER.triage(text))
+    # Found by the rules through the sound-alike (the detector names no words).
+    assert hit.words, hit
+
+
+@pytest.mark.parametrize("text", [
+    "can i have two bowls of soup a day",
+    "I passed the test for my driving licence",
+    "a weak signal on my phone means i cant call",
+    "i fell asleep in my chair",
+    "my leg pain is much better this week",
+    "week 2 and my leg is a bit sore, is that normal",
+    "after a week my legs were fine",
+    "can i climb a ladder yet",
+    "could you do me a favour and tell me when i can drive",
+    "what number do i ring for the clinic",
+    "in the past my back pain was worse in the morning",
+])
+def test_sound_alikes_without_their_sign_stay_quiet(text: str) -> None:
+    assert TRIAGER.triage(text).tier == "none", (text, TRIAGER.triage(text).signs)
+
+
+def test_the_sound_alike_names_the_words_it_heard() -> None:
+    hit = next(h for h in TRIAGER.triage("lost control of my bowls").signs)
+    assert hit.id == "bladder-bowel" and "bowls" in hit.words

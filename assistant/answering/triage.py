@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import jellyfish
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -35,6 +36,10 @@ NUMBER_NEAR = 4
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 STRONG, WEAK = 2, 1
+SOUND_MIN = 4             # letters a word needs before its sound is compared
+CONTEXT = 4               # words either side where a sound-alike finds its sign
+# Word groups about how to read the others, not words of any sign.
+NOT_SIGN_WORDS = ("unspecific", "noun_markers")
 EXACT = "="               # "=legs": this word exactly, no other ending, no typo
 
 
@@ -84,14 +89,31 @@ class Triager:
         self.ignore = [tuple(words(p)) for p in data.ignore]
         vocab = {w for _, rule in self.rules for part in rule for item in part
                  for phrase in item for w in phrase}
-        vocab |= {w for item in self.groups.values() for phrase in item for w in phrase}
+        vocab |= {w for name, item in self.groups.items() if name not in NOT_SIGN_WORDS
+                  for phrase in item for w in phrase}
         # An exact word ("=legs") still forgives a typo that is no real word.
         self.exact = {w[1:] for w in vocab if w[0] == EXACT}
-        self.vocab = sorted({w for w in vocab if not _NUMBER.match(w) and w[0] != EXACT}
-                            | self.exact)
+        plain = {w for w in vocab if not _NUMBER.match(w) and w[0] != EXACT}
+        self.vocab = sorted(plain | self.exact)
         self.by_stem: dict[str, set[str]] = {}
-        for w in self.vocab:
+        self.sounds: dict[str, set[str]] = {}
+        for w in sorted(plain):
             self.by_stem.setdefault(stem(w), set()).add(w)
+            if len(w) >= SOUND_MIN:
+                for key in _sound_keys(w):
+                    self.sounds.setdefault(key, set()).add(w)
+        # A sound-alike counts when a word of the same sign is near: the words
+        # each sign's rules use, less those that point to no sign by themselves.
+        unspecific = {w for phrase in self.groups.get("unspecific", ()) for w in phrase}
+        unspecific |= kb.stopwords
+        self.sign_words: dict[str, set[str]] = {}
+        for sign, rule in self.rules:
+            self.sign_words.setdefault(sign.id, set()).update(
+                w for part in rule for item in part for phrase in item for w in phrase)
+        self.context = {sid: {w for w in ws if w not in unspecific and w[0] != EXACT
+                              and not _NUMBER.match(w)}
+                        for sid, ws in self.sign_words.items()}
+        self.noun_markers = {w for phrase in self.groups.get("noun_markers", ()) for w in phrase}
         # Words of the guide and the entries are real words too ("soreness"
         # must not be read as a typo of "shortness").
         known = " ".join([kb.guide_text, *(q for e in kb.entries for q in e.questions),
@@ -117,6 +139,8 @@ class Triager:
         same_stem = self.by_stem.get(stem(token), ())
         found = {w: STRONG for w in same_stem}
         found[token] = found[EXACT + token] = STRONG
+        if token.endswith("er") and token[:-2] in self.by_stem.get(stem(token[:-2]), ()):
+            found.setdefault(token[:-2], WEAK)     # "number": more numb?
         if token in same_stem or len(token) < 3 or token[0].isdigit():
             return found
         is_word = token in self.real_words
@@ -130,6 +154,16 @@ class Triager:
             found[w] = WEAK if is_word else STRONG
             if w in self.exact and not is_word:
                 found[EXACT + w] = STRONG
+        if len(token) >= SOUND_MIN:
+            # Spelt or heard like a sign word (week/weak, bowls/bowels,
+            # past/passed, favour/fever): trusted only with the sign's other
+            # words near (see _sound_alike_hits).
+            meta, nysiis = _sound_keys(token)
+            alike = {w for w in self.sounds.get(meta, set()) | self.sounds.get(nysiis, set())
+                     if w[0] == token[0] and abs(len(w) - len(token)) <= 2
+                     and OSA.distance(w, token) <= (3 if jellyfish.metaphone(w) == meta else 2)}
+            for w in alike:
+                found.setdefault(w, WEAK)
         return found
 
     def _tokens(self, text: str) -> list[str]:
@@ -184,6 +218,7 @@ class Triager:
             if span is not None:
                 hits[sign.id] = SignHit(sign.id, sign.tier, sign.label,
                                         " ".join(t for t in tokens[span[0]:span[1]] if t))
+        hits.update(self._sound_alike_hits(tokens, cands, hits))
         for sign in self.kb.triage.signs:
             if sign.id not in hits:
                 found = self._match_numbers(sign.numbers, tokens, cands)
@@ -197,6 +232,59 @@ class Triager:
                 sign = by_id[sign_id]
                 hits[sign_id] = SignHit(sign_id, sign.tier, sign.label, "")
         return self._verdict(list(hits.values()))
+
+    def _sound_alike_hits(self, tokens: list[str], cands: list[dict[str, int]],
+                          hits: dict[str, SignHit]) -> dict[str, SignHit]:
+        """Signs the rules find once an uncertain word (a real word spelt or
+        heard like a sign word) is trusted because a sure word of the same
+        sign is within CONTEXT words, and it is not used as a noun of its
+        own ("a weak signal" is exact; "this week", "2 bowls" are nouns)."""
+        unsure = [i for i, cand in enumerate(cands)
+                  if WEAK in cand.values() and not self._noun_use(tokens, i)]
+        if not unsure:
+            return {}
+        found: dict[str, SignHit] = {}
+        for sign, rule in self.rules:
+            if sign.id in hits or sign.id in found:
+                continue
+            vocab, context = self.sign_words[sign.id], self.context[sign.id]
+            trusted = list(cands)
+            repaired = list(tokens)
+            for i in unsure:
+                maybe = [w for w, s in cands[i].items() if s == WEAK and w in vocab]
+                near = range(max(0, i - CONTEXT), min(len(cands), i + CONTEXT + 1))
+                if maybe and any(j != i and any(cands[j].get(w) == STRONG for w in context)
+                                 for j in near):
+                    trusted[i] = {**cands[i], **dict.fromkeys(maybe, STRONG)}
+                    repaired[i] = maybe[0]
+            if trusted == cands:
+                continue
+            where: dict[str, list[int]] = {}
+            for i, cand in enumerate(trusted):
+                for w in cand:
+                    where.setdefault(w, []).append(i)
+            span = self._match_rule(rule, trusted, where)
+            if span is None:
+                continue
+            # The bank detector is the judge of whether the words around make
+            # the sign likely: "look at my wound" is not "leak at my wound".
+            lo, hi = max(0, span[0] - CONTEXT), span[1] + CONTEXT
+            if self.detector is not None and not self._some_sign(" ".join(repaired[lo:hi])):
+                continue
+            found[sign.id] = SignHit(sign.id, sign.tier, sign.label,
+                                     " ".join(t for t in tokens[span[0]:span[1]] if t))
+        return found
+
+    def _some_sign(self, text: str) -> bool:
+        assert self.detector is not None
+        probs = self.detector.probabilities(features(text))
+        return 1.0 - float(probs[self.detector.labels.index(NO_SIGN)]) >= self.detect_at
+
+    def _noun_use(self, tokens: list[str], i: int) -> bool:
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        return before in self.noun_markers or _NUMBER.match(before) is not None \
+            or _NUMBER.match(after) is not None
 
     def _verdict(self, hits: list[SignHit]) -> Triage:
         if not hits:
@@ -284,6 +372,10 @@ class Triager:
         lo, hi = max(0, i - NUMBER_NEAR), min(len(cands), i + NUMBER_NEAR + 1)
         return any(all(j + k < len(cands) and w in cands[j + k] for k, w in enumerate(alt))
                    for alt in alts for j in range(lo, hi))
+
+
+def _sound_keys(word: str) -> tuple[str, str]:
+    return jellyfish.metaphone(word), jellyfish.nysiis(word)
 
 
 def _phrase(text: str) -> Phrase:
