@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from textual.widgets import Static
 
-from assistant.answering.knowledge import load_knowledge
-from assistant.answering.triage import Triager
+from assistant.answering.knowledge import DEFAULT_ROOT, check_knowledge, load_knowledge
+from assistant.answering.triage import Triager, format_advice
+from assistant.cli import main
 from assistant.ui.widgets.urgent_banner import UrgentBanner
 
 from .ui_support import ask, recording_app, started
@@ -120,3 +124,69 @@ def test_sound_alikes_without_their_sign_stay_quiet(text: str) -> None:
 def test_the_sound_alike_names_the_words_it_heard() -> None:
     hit = next(h for h in TRIAGER.triage("lost control of my bowls").signs)
     assert hit.id == "bladder-bowel" and "bowls" in hit.words
+
+
+# ------------------------------------------------------- kb check: advice --
+
+def _check_fails_at(root: Path, capsys: pytest.CaptureFixture[str], needle: str,
+                    words: str) -> None:
+    """`kb check` fails, naming triage.toml at the line holding `needle`."""
+    path = root / "triage.toml"
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if needle in text)
+    assert main(["--kb", str(root), "kb", "check"]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:{line}:" in err, err
+    assert words in err, err
+
+
+def _edit(root: Path, old: str, new: str) -> None:
+    path = root / "triage.toml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_ROOT, root)
+    return root
+
+
+def test_an_unknown_placeholder_in_the_advice_is_an_error(
+        kb_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _edit(kb_copy, "dial {emergency_number}.\"\n", "dial {emergency_numbr}.\"\n")
+    _check_fails_at(kb_copy, capsys, "{emergency_numbr}", "unknown placeholder {emergency_numbr}")
+
+
+def test_an_unknown_placeholder_in_the_spoken_advice_is_an_error(
+        kb_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _edit(kb_copy, "Dial {emergency_number}.", "Dial {number}.")
+    _check_fails_at(kb_copy, capsys, "Dial {number}", "spoken: unknown placeholder {number}")
+
+
+def test_a_brace_left_open_is_an_error(kb_copy: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    _edit(kb_copy, "dial {emergency_number}.\"\n", "dial {emergency_number.\"\n")
+    _check_fails_at(kb_copy, capsys, "dial {emergency_number.", "a brace is not closed")
+
+
+def test_a_tier_with_empty_advice_is_an_error(kb_copy: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    _edit(kb_copy, 'advice = "Call your surgical team right away. If you cannot reach them, '
+                   'seek urgent medical care."', 'advice = " "')
+    _check_fails_at(kb_copy, capsys, 'advice = " "', "[tiers.urgent] advice is empty")
+
+
+def test_a_tier_without_advice_is_an_error(kb_copy: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    _edit(kb_copy, 'advice = "Call your surgical team right away.', 'note = "Call')
+    _check_fails_at(kb_copy, capsys, "[tiers.urgent]", "[tiers.urgent] needs title, advice")
+
+
+def test_the_advice_as_shipped_has_only_known_placeholders() -> None:
+    _, problems = check_knowledge()
+    assert problems == []
+    for tier in KB.triage.tiers.values():
+        shown = format_advice(tier.advice, "999") + format_advice(tier.spoken, "999")
+        assert "{" not in shown and "}" not in shown
