@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
+from assistant.answering.answer import Assistant
 from assistant.answering.knowledge import DEFAULT_ROOT, check_knowledge, load_knowledge
-from assistant.answering.triage import Triager, format_advice
+from assistant.answering.text import MAX_CHARS
+from assistant.answering.triage import PIECE_CHARS, PIECE_OVERLAP, Triager, format_advice, pieces
 from assistant.cli import main
 from assistant.ui.widgets.urgent_banner import UrgentBanner
 
@@ -190,3 +192,65 @@ def test_the_advice_as_shipped_has_only_known_placeholders() -> None:
     for tier in KB.triage.tiers.values():
         shown = format_advice(tier.advice, "999") + format_advice(tier.spoken, "999")
         assert "{" not in shown and "}" not in shown
+
+
+# ----------------------------------------------------- the whole message --
+
+ORDINARY = "We have been wondering about the walks and the stairs and the car. "
+
+
+def test_pieces_are_each_short_enough_to_be_read_whole() -> None:
+    assert PIECE_CHARS < MAX_CHARS
+    text = ORDINARY * 20_000
+    parts = list(pieces(text))
+    assert all(len(p) <= PIECE_CHARS for p in parts)
+    # Every character is in some piece, and consecutive pieces overlap.
+    covered = 0
+    for p in parts:
+        at = text.find(p, max(0, covered - PIECE_OVERLAP - len(ORDINARY)))
+        assert 0 <= at <= covered, (at, covered)
+        covered = at + len(p)
+    assert covered == len(text)
+
+
+@pytest.mark.parametrize(("sign", "tier"), [
+    ("and then I passed out on the landing", "emergency"),
+    ("also my calf is swollen and hot", "urgent"),
+])
+def test_a_sign_at_the_very_end_of_a_megabyte_is_routed(sign: str, tier: str) -> None:
+    text = (ORDINARY * 16_000)[:1_000_000] + sign
+    assert len(text) > 5 * MAX_CHARS
+    assert TRIAGER.triage(text).tier == tier
+
+
+def test_a_sign_across_a_cut_between_pieces_is_read_whole() -> None:
+    # Two words that make a sign only together, put across every place a
+    # cut can fall; the rules alone, so the detector cannot cover for a miss.
+    rules_alone = Triager(KB, None, [])
+    sign = "the dressing over my back looks very damp today"
+    for shift in range(0, len(sign) + 2, 3):
+        before = "x " * ((PIECE_CHARS - shift) // 2)
+        text = before + sign + " and" * 70_000
+        assert rules_alone.triage(text).tier == "urgent", shift
+
+
+def test_a_sign_in_the_middle_of_300_kb_is_routed() -> None:
+    half = ORDINARY * 2_300
+    assert TRIAGER.triage(half + "my incision is oozing yellow pus. " + half).tier == "urgent"
+
+
+def test_a_long_question_is_answered_and_says_it_was_too_long(assistant: Assistant) -> None:
+    text = "When can I drive again? " + ORDINARY * 4_500 + " I wet myself this morning."
+    reply = assistant.ask(text)
+    assert reply.triage == "emergency"
+    assert reply.note is not None and "too long" in reply.note
+    assert f"{len(text.strip()):,}" in reply.note
+    assert reply.note in reply.as_text() and reply.note in reply.spoken()
+    assert reply.to_json()["note"] == reply.note
+    # The question as kept is cut, and says so.
+    assert reply.question.endswith("[...]") and len(reply.question) < 2_100
+
+
+def test_an_ordinary_question_has_no_note(assistant: Assistant) -> None:
+    reply = assistant.ask("when can I drive again")
+    assert reply.note is None and "note" in reply.to_json()

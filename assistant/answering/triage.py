@@ -12,6 +12,7 @@ still names a fever, and over-triage is safe where under-triage is not.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +28,8 @@ from .model import TextModel, cached, features
 from .text import allowed_typos, stem, words
 
 GAP = 2
+PIECE_CHARS = 50_000      # a long message is read in pieces this long ...
+PIECE_OVERLAP = 2_000     # ... each starting this far before the last one ended
 DETECT_AT = 0.35          # the bank detector's "some sign" probability that routes
 DETECTOR_C = 30.0
 CHUNK_WORDS = 40
@@ -113,6 +116,17 @@ class Triager:
         self.context = {sid: {w for w in ws if w not in unspecific and w[0] != EXACT
                               and not _NUMBER.match(w)}
                         for sid, ws in self.sign_words.items()}
+        self.signs_of: dict[str, set[str]] = {}
+        for sid, ws in self.sign_words.items():
+            for w in ws:
+                self.signs_of.setdefault(w, set()).add(sid)
+        self.context_of: dict[str, set[str]] = {}
+        for sid, ws in self.context.items():
+            for w in ws:
+                self.context_of.setdefault(w, set()).add(sid)
+        self.rules_of: dict[str, list[tuple[Sign, Rule]]] = {}
+        for sign, rule in self.rules:
+            self.rules_of.setdefault(sign.id, []).append((sign, rule))
         self.noun_markers = {w for phrase in self.groups.get("noun_markers", ()) for w in phrase}
         # Words of the guide and the entries are real words too ("soreness"
         # must not be read as a typo of "shortness").
@@ -204,6 +218,22 @@ class Triager:
         return sorted(found.items(), key=lambda kv: -kv[1])
 
     def triage(self, question: str) -> Triage:
+        """The signs in a message of any length: a long one is read in
+        overlapping pieces, every part of it, so no sign is lost to a limit."""
+        hits: dict[str, SignHit] = {}
+        for piece in pieces(question):
+            for sign_id, hit in self._rule_hits(piece).items():
+                hits.setdefault(sign_id, hit)
+        if not hits:
+            # The bank detector hears signs told in words no rule has; the rules
+            # stay the precise first line and name the words they matched.
+            by_id = {sign.id: sign for sign in self.kb.triage.signs}
+            for sign_id, _ in self.detected(question)[:2]:
+                sign = by_id[sign_id]
+                hits[sign_id] = SignHit(sign_id, sign.tier, sign.label, "")
+        return self._verdict(list(hits.values()))
+
+    def _rule_hits(self, question: str) -> dict[str, SignHit]:
         tokens = self._tokens(question)
         cands = [self._candidates(t) if t else {} for t in tokens]
         where: dict[str, list[int]] = {}
@@ -218,61 +248,57 @@ class Triager:
             if span is not None:
                 hits[sign.id] = SignHit(sign.id, sign.tier, sign.label,
                                         " ".join(t for t in tokens[span[0]:span[1]] if t))
-        hits.update(self._sound_alike_hits(tokens, cands, hits))
+        hits.update(self._sound_alike_hits(tokens, cands, where, hits))
         for sign in self.kb.triage.signs:
             if sign.id not in hits:
                 found = self._match_numbers(sign.numbers, tokens, cands)
                 if found is not None:
                     hits[sign.id] = SignHit(sign.id, sign.tier, sign.label, found)
-        if not hits:
-            # The bank detector hears signs told in words no rule has; the rules
-            # stay the precise first line and name the words they matched.
-            by_id = {sign.id: sign for sign in self.kb.triage.signs}
-            for sign_id, _ in self.detected(question)[:2]:
-                sign = by_id[sign_id]
-                hits[sign_id] = SignHit(sign_id, sign.tier, sign.label, "")
-        return self._verdict(list(hits.values()))
+        return hits
 
     def _sound_alike_hits(self, tokens: list[str], cands: list[dict[str, int]],
+                          where: dict[str, list[int]],
                           hits: dict[str, SignHit]) -> dict[str, SignHit]:
         """Signs the rules find once an uncertain word (a real word spelt or
         heard like a sign word) is trusted because a sure word of the same
         sign is within CONTEXT words, and it is not used as a noun of its
         own ("a weak signal" is exact; "this week", "2 bowls" are nouns)."""
-        unsure = [i for i, cand in enumerate(cands)
-                  if WEAK in cand.values() and not self._noun_use(tokens, i)]
-        if not unsure:
-            return {}
+        sure: dict[str, frozenset[str]] = {}
+
+        def sure_signs(j: int) -> frozenset[str]:
+            if tokens[j] not in sure:
+                sure[tokens[j]] = frozenset(sid for w, s in cands[j].items() if s == STRONG
+                                            for sid in self.context_of.get(w, ()))
+            return sure[tokens[j]]
+
+        upgrades: dict[str, dict[int, list[str]]] = {}
+        for i, cand in enumerate(cands):
+            unsure = [w for w, s in cand.items() if s == WEAK]
+            if not unsure or self._noun_use(tokens, i):
+                continue
+            near = frozenset().union(*(sure_signs(j) for j in range(
+                max(0, i - CONTEXT), min(len(cands), i + CONTEXT + 1)) if j != i))
+            for w in unsure:
+                for sid in self.signs_of.get(w, ()):
+                    if sid in near and sid not in hits:
+                        upgrades.setdefault(sid, {}).setdefault(i, []).append(w)
         found: dict[str, SignHit] = {}
-        for sign, rule in self.rules:
-            if sign.id in hits or sign.id in found:
-                continue
-            vocab, context = self.sign_words[sign.id], self.context[sign.id]
-            trusted = list(cands)
-            repaired = list(tokens)
-            for i in unsure:
-                maybe = [w for w, s in cands[i].items() if s == WEAK and w in vocab]
-                near = range(max(0, i - CONTEXT), min(len(cands), i + CONTEXT + 1))
-                if maybe and any(j != i and any(cands[j].get(w) == STRONG for w in context)
-                                 for j in near):
-                    trusted[i] = {**cands[i], **dict.fromkeys(maybe, STRONG)}
-                    repaired[i] = maybe[0]
-            if trusted == cands:
-                continue
-            where: dict[str, list[int]] = {}
-            for i, cand in enumerate(trusted):
-                for w in cand:
-                    where.setdefault(w, []).append(i)
-            span = self._match_rule(rule, trusted, where)
-            if span is None:
-                continue
-            # The bank detector is the judge of whether the words around make
-            # the sign likely: "look at my wound" is not "leak at my wound".
-            lo, hi = max(0, span[0] - CONTEXT), span[1] + CONTEXT
-            if self.detector is not None and not self._some_sign(" ".join(repaired[lo:hi])):
-                continue
-            found[sign.id] = SignHit(sign.id, sign.tier, sign.label,
-                                     " ".join(t for t in tokens[span[0]:span[1]] if t))
+        for sign_id, ups in upgrades.items():
+            trusted, repaired = list(cands), list(tokens)
+            for i, ws in ups.items():
+                trusted[i] = {**cands[i], **dict.fromkeys(ws, STRONG)}
+                repaired[i] = ws[0]
+            for sign, rule in self.rules_of[sign_id]:
+                span = self._match_rule(rule, trusted, where)
+                if span is None:
+                    continue
+                # The bank detector judges whether the words around make the
+                # sign likely: "look at my wound" is not "leak at my wound".
+                lo, hi = max(0, span[0] - CONTEXT), span[1] + CONTEXT
+                if self.detector is None or self._some_sign(" ".join(repaired[lo:hi])):
+                    found[sign_id] = SignHit(sign.id, sign.tier, sign.label,
+                                             " ".join(t for t in tokens[span[0]:span[1]] if t))
+                    break
         return found
 
     def _some_sign(self, text: str) -> bool:
@@ -306,11 +332,16 @@ class Triager:
             return spans_per_part[0][0]
         first, *rest = spans_per_part
         window = WINDOW * len(rest)
+        starts = [[s[0] for s in spans] for spans in rest]
         for start, end in first:
             lo, hi = start, end
             ok = True
-            for spans in rest:
-                best = min(spans, key=lambda s: max(hi, s[1]) - min(lo, s[0]))
+            for spans, at in zip(rest, starts, strict=True):
+                # Only the spans starting nearest the ones so far can be best.
+                k = bisect_left(at, lo)
+                near = spans[max(0, k - 2):k + 2] + spans[max(0, bisect_left(at, hi) - 2):
+                                                         bisect_left(at, hi) + 2]
+                best = min(near, key=lambda s: max(hi, s[1]) - min(lo, s[0]))
                 if max(hi, best[1]) - min(lo, best[0]) > window:
                     ok = False
                     break
@@ -329,7 +360,7 @@ class Triager:
                 for end, weak, count in self._follow(part, 0, phrase, start, cands):
                     if weak == 0 or (weak == 1 and count >= 2):
                         spans.append((start, end))
-        return spans
+        return sorted(spans)
 
     def _follow(self, part: Part, index: int, phrase: Phrase, start: int,
                 cands: list[dict[str, int]]):
@@ -389,6 +420,23 @@ def _phrase(text: str) -> Phrase:
 
 def format_advice(text: str, emergency_number: str) -> str:
     return text.replace("{emergency_number}", emergency_number)
+
+
+def pieces(text: str) -> Iterator[str]:
+    """`text` in pieces of at most PIECE_CHARS (well under what clean() keeps),
+    cut at a space and overlapping by PIECE_OVERLAP, so that a sign told
+    across a cut is still read whole in one of them."""
+    start = 0
+    while True:
+        end = start + PIECE_CHARS
+        if end >= len(text):
+            yield text[start:]
+            return
+        cut = text.rfind(" ", start + PIECE_OVERLAP, end)
+        end = cut if cut > 0 else end
+        yield text[start:end]
+        back = text.rfind(" ", start, end - PIECE_OVERLAP)
+        start = back if back > start else end - PIECE_OVERLAP
 
 
 def chunks(text: str) -> Iterator[str]:
