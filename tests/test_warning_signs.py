@@ -5,10 +5,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import jellyfish
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
 from textual.widgets import Static
 
 from assistant.answering.answer import Assistant
+from assistant.answering.banks import NO_SIGN
 from assistant.answering.knowledge import DEFAULT_ROOT, check_knowledge, load_knowledge
 from assistant.answering.text import MAX_CHARS
 from assistant.answering.triage import PIECE_CHARS, PIECE_OVERLAP, Triager, format_advice, pieces
@@ -254,3 +259,80 @@ def test_a_long_question_is_answered_and_says_it_was_too_long(assistant: Assista
 def test_an_ordinary_question_has_no_note(assistant: Assistant) -> None:
     reply = assistant.ask("when can I drive again")
     assert reply.note is None and "note" in reply.to_json()
+
+
+# -------------------------------------------------------------- properties --
+
+RANK = {"none": 0, "urgent": 1, "emergency": 2}
+TIER = {s.id: s.tier for s in KB.triage.signs}
+BANK_SIGNS = [(ex.text, ex.label) for ex in KB.sign_bank if ex.label != NO_SIGN]
+_ALIKE: dict[str, list[str]] = {}
+for _word in sorted(KB.english_words):
+    if len(_word) >= 4:
+        _ALIKE.setdefault(jellyfish.metaphone(_word), []).append(_word)
+
+
+def _sound_alikes(word: str) -> list[str]:
+    """Real words that sound like `word` by both keys (Metaphone and NYSIIS)
+    and are spelt nearly like it: week/weak, feint/faint, past/passed."""
+    return [w for w in _ALIKE.get(jellyfish.metaphone(word), ())
+            if w != word and w[0] == word[0] and OSA.distance(w, word) <= 2
+            and jellyfish.nysiis(w) == jellyfish.nysiis(word)]
+
+
+def _one_change(text: str, data: st.DataObject) -> str:
+    """One word of the message swapped for a sound-alike, or one letter
+    changed (swapped, dropped, doubled or replaced) so that it is no real word."""
+    tokens = text.split(" ")
+    # Words of five letters or more: one letter of a shorter one ("nine" ->
+    # "ine") leaves too little to know it by.
+    spots = [i for i, t in enumerate(tokens) if len(t) >= 5 and t.isalpha()]
+    if not spots:
+        return text
+    i = data.draw(st.sampled_from(spots), label="word")
+    word = tokens[i].lower()
+    alikes = _sound_alikes(word)
+    if alikes and data.draw(st.booleans(), label="sound-alike"):
+        tokens[i] = data.draw(st.sampled_from(alikes), label="heard as")
+        return " ".join(tokens)
+    j = data.draw(st.integers(0, len(word) - 2), label="at")
+    kind = data.draw(st.sampled_from(["swap", "drop", "double", "replace"]), label="typo")
+    new = {"swap": word[:j] + word[j + 1] + word[j] + word[j + 2:],
+           "drop": word[:j] + word[j + 1:],
+           "double": word[:j] + word[j] + word[j:],
+           "replace": word[:j] + data.draw(st.sampled_from("aeioustnr")) + word[j + 1:]}[kind]
+    # A typo that makes another real word is a sound-alike's business above.
+    assume(new == word or new not in KB.english_words)
+    tokens[i] = new
+    return " ".join(tokens)
+
+
+ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
+                   max_size=200)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(example=st.sampled_from(BANK_SIGNS), before=ANY_TEXT, after=ANY_TEXT, data=st.data())
+def test_any_bank_sign_with_one_change_in_any_text_is_routed(
+        example: tuple[str, str], before: str, after: str, data: st.DataObject) -> None:
+    text, sign = example
+    changed = _one_change(text, data)
+    # Separators keep random letters from gluing onto the message's words.
+    result = TRIAGER.triage(f"{before}\n{changed}\n{after}")
+    assert RANK[result.tier] >= RANK[TIER[sign]], (changed, result.signs)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.data_too_large])
+@given(example=st.sampled_from(BANK_SIGNS), filler=ANY_TEXT.filter(str.strip),
+       size=st.sampled_from([1_000, 50_000, 300_000, 1_000_000]), where=st.floats(0, 1),
+       data=st.data())
+def test_any_bank_sign_anywhere_in_up_to_a_megabyte_is_routed(
+        example: tuple[str, str], filler: str, size: int, where: float,
+        data: st.DataObject) -> None:
+    text, sign = example
+    changed = _one_change(text, data)
+    padding = (filler + " ") * (size // (len(filler) + 1) + 1)
+    at = int(where * size)
+    result = TRIAGER.triage(f"{padding[:at]}\n{changed}\n{padding[at:size]}")
+    assert RANK[result.tier] >= RANK[TIER[sign]], (changed, result.signs)

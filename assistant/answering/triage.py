@@ -42,7 +42,7 @@ STRONG, WEAK = 2, 1
 SOUND_MIN = 4             # letters a word needs before its sound is compared
 CONTEXT = 4               # words either side where a sound-alike finds its sign
 # Word groups about how to read the others, not words of any sign.
-NOT_SIGN_WORDS = ("unspecific", "noun_markers")
+NOT_SIGN_WORDS = ("unspecific", "noun_markers", "counted")
 EXACT = "="               # "=legs": this word exactly, no other ending, no typo
 
 
@@ -127,12 +127,16 @@ class Triager:
         self.rules_of: dict[str, list[tuple[Sign, Rule]]] = {}
         for sign, rule in self.rules:
             self.rules_of.setdefault(sign.id, []).append((sign, rule))
+        self.counted = {w for phrase in self.groups.get("counted", ()) for w in phrase}
         self.noun_markers = {w for phrase in self.groups.get("noun_markers", ()) for w in phrase}
         # Words of the guide and the entries are real words too ("soreness"
         # must not be read as a typo of "shortness").
         known = " ".join([kb.guide_text, *(q for e in kb.entries for q in e.questions),
                           *(e.answer for e in kb.entries)])
         self.real_words = kb.english_words | set(words(known))
+        # Words that sound the same by both keys (feint/faint, week/weak): with
+        # the detector to judge, these need no other word of the sign near.
+        self.homophones: set[tuple[str, str]] = set()
         self._candidates = lru_cache(maxsize=20_000)(self._compute_candidates)
         self.detector = self._train_detector(cache, kb.sign_bank if bank is None else bank)
 
@@ -178,6 +182,8 @@ class Triager:
                      and OSA.distance(w, token) <= (3 if jellyfish.metaphone(w) == meta else 2)}
             for w in alike:
                 found.setdefault(w, WEAK)
+                if _sound_keys(w) == (meta, nysiis) and self.detector is not None:
+                    self.homophones.add((token, w))
         return found
 
     def _tokens(self, text: str) -> list[str]:
@@ -224,13 +230,14 @@ class Triager:
         for piece in pieces(question):
             for sign_id, hit in self._rule_hits(piece).items():
                 hits.setdefault(sign_id, hit)
-        if not hits:
-            # The bank detector hears signs told in words no rule has; the rules
-            # stay the precise first line and name the words they matched.
-            by_id = {sign.id: sign for sign in self.kb.triage.signs}
-            for sign_id, _ in self.detected(question)[:2]:
-                sign = by_id[sign_id]
-                hits[sign_id] = SignHit(sign_id, sign.tier, sign.label, "")
+        # The bank detector hears signs told in words no rule has; the rules
+        # stay the precise first line and name the words they matched. It
+        # reads every message, even one the rules flagged: a fall the rules
+        # caught must not hide a collapse only the detector heard.
+        by_id = {sign.id: sign for sign in self.kb.triage.signs}
+        for sign_id, _ in self.detected(question)[:2]:
+            sign = by_id[sign_id]
+            hits.setdefault(sign_id, SignHit(sign_id, sign.tier, sign.label, ""))
         return self._verdict(list(hits.values()))
 
     def _rule_hits(self, question: str) -> dict[str, SignHit]:
@@ -280,7 +287,7 @@ class Triager:
                 max(0, i - CONTEXT), min(len(cands), i + CONTEXT + 1)) if j != i))
             for w in unsure:
                 for sid in self.signs_of.get(w, ()):
-                    if sid in near and sid not in hits:
+                    if (sid in near or (tokens[i], w) in self.homophones) and sid not in hits:
                         upgrades.setdefault(sid, {}).setdefault(i, []).append(w)
         found: dict[str, SignHit] = {}
         for sign_id, ups in upgrades.items():
@@ -310,7 +317,7 @@ class Triager:
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         return before in self.noun_markers or _NUMBER.match(before) is not None \
-            or _NUMBER.match(after) is not None
+            or (tokens[i] in self.counted and _NUMBER.match(after) is not None)
 
     def _verdict(self, hits: list[SignHit]) -> Triage:
         if not hits:
