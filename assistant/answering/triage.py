@@ -179,7 +179,7 @@ class Triager:
             meta, nysiis = _sound_keys(token)
             alike = {w for w in self.sounds.get(meta, set()) | self.sounds.get(nysiis, set())
                      if w[0] == token[0] and abs(len(w) - len(token)) <= 2
-                     and OSA.distance(w, token) <= (3 if jellyfish.metaphone(w) == meta else 2)}
+                     and OSA.distance(w, token) <= _sound_edits(w, token, meta)}
             for w in alike:
                 found.setdefault(w, WEAK)
                 if _sound_keys(w) == (meta, nysiis) and self.detector is not None:
@@ -243,6 +243,11 @@ class Triager:
     def _rule_hits(self, question: str) -> dict[str, SignHit]:
         tokens = self._tokens(question)
         cands = [self._candidates(t) if t else {} for t in tokens]
+        # A word used as a noun of its own ("a full bag", "this week") stands
+        # for no other word: only what it surely is counts.
+        cands = [{w: s for w, s in cand.items() if s == STRONG}
+                 if WEAK in cand.values() and self._noun_use(tokens, i) else cand
+                 for i, cand in enumerate(cands)]
         where: dict[str, list[int]] = {}
         for i, cand in enumerate(cands):
             for w in cand:
@@ -291,22 +296,32 @@ class Triager:
                         upgrades.setdefault(sid, {}).setdefault(i, []).append(w)
         found: dict[str, SignHit] = {}
         for sign_id, ups in upgrades.items():
-            trusted, repaired = list(cands), list(tokens)
+            trusted = list(cands)
             for i, ws in ups.items():
                 trusted[i] = {**cands[i], **dict.fromkeys(ws, STRONG)}
-                repaired[i] = ws[0]
             for sign, rule in self.rules_of[sign_id]:
                 span = self._match_rule(rule, trusted, where)
                 if span is None:
                     continue
                 # The bank detector judges whether the words around make the
                 # sign likely: "look at my wound" is not "leak at my wound".
-                lo, hi = max(0, span[0] - CONTEXT), span[1] + CONTEXT
-                if self.detector is None or self._some_sign(" ".join(repaired[lo:hi])):
+                if self.detector is None or self._likely(tokens, ups, span):
                     found[sign_id] = SignHit(sign.id, sign.tier, sign.label,
                                              " ".join(t for t in tokens[span[0]:span[1]] if t))
                     break
         return found
+
+    def _likely(self, tokens: list[str], ups: dict[int, list[str]],
+                span: tuple[int, int]) -> bool:
+        """Whether the words around `span`, with the uncertain words read as
+        the sign words they may be (each reading in turn), are a sign."""
+        lo, hi = max(0, span[0] - CONTEXT), span[1] + CONTEXT
+        for k in range(max(len(ws) for ws in ups.values())):
+            repaired = [ups[i][min(k, len(ups[i]) - 1)] if i in ups else tokens[i]
+                        for i in range(lo, min(hi, len(tokens)))]
+            if self._some_sign(" ".join(w for w in repaired if not _NUMBER.match(w))):
+                return True
+        return False
 
     def _some_sign(self, text: str) -> bool:
         assert self.detector is not None
@@ -414,6 +429,14 @@ class Triager:
 
 def _sound_keys(word: str) -> tuple[str, str]:
     return jellyfish.metaphone(word), jellyfish.nysiis(word)
+
+
+def _sound_edits(word: str, token: str, token_meta: str) -> int:
+    """How differently a sound-alike may be spelt: three letters for a long
+    word with the same Metaphone key (favour/fever), else two (so "again" is
+    not "agony")."""
+    same = jellyfish.metaphone(word) == token_meta
+    return 3 if same and max(len(word), len(token)) >= 6 else 2
 
 
 def _phrase(text: str) -> Phrase:
