@@ -23,7 +23,13 @@ TIMELINE_SECTION = "The Road to Recovery A Week-by-Week Timeline"
 # The guide's own warning-sign entry: what a bare warning sign leads to.
 WARNING_SIGNS_ENTRY = "when-to-call"
 
-MAX_QUESTION_CHARS = 2_000
+MAX_QUESTION_CHARS = 2_000        # the question as shown and kept
+MATCH_CHARS = 10_000              # what the matcher reads; triage reads it all
+TOO_LONG_NOTE = (
+    "Your message was too long for me to match as a whole ({chars:,} characters). "
+    "I read all of it for warning signs, but looked up the answer from its beginning only. "
+    "Please ask one question at a time."
+)
 
 UNKNOWN_ANSWER = (
     "I'm sorry, the patient guide I was given does not answer that. "
@@ -68,6 +74,7 @@ class Reply:
     related: tuple[Alternative, ...] = ()
     alternatives: tuple[Alternative, ...] = field(default=())
     stage: str | None = None         # the stage of recovery answered for, or None
+    note: str | None = None          # what the person should know about how it was read
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,6 +91,7 @@ class Reply:
             "alternatives": [{"entry": a.entry, "topic": a.topic, "score": a.score}
                              for a in self.alternatives],
             "stage": self.stage,
+            "note": self.note,
         }
 
     def as_text(self) -> str:
@@ -93,6 +101,8 @@ class Reply:
             lines.append(f"!!! {self.triage.upper()}: {self.advice}")
             lines += [f"    Recognised: {s.label}" for s in self.signs]
             lines.append("")
+        if self.note:
+            lines.append(self.note)
         lines.append(self.answer)
         if self.section:
             lines.append(f"(From the guide, section: {self.section})")
@@ -104,6 +114,7 @@ class Reply:
     def spoken(self) -> list[str]:
         """What to read aloud, urgent advice first."""
         parts = [self.spoken_advice] if self.spoken_advice else []
+        parts += [self.note] if self.note else []
         return [*parts, self.answer]
 
 
@@ -165,10 +176,15 @@ class Assistant:
 
     def ask(self, question: str) -> Reply:
         text = question if isinstance(question, str) else str(question)
-        return self._for_stage(self._ask(text), stage_in(text[:MAX_QUESTION_CHARS]))
+        reply = self._for_stage(self._ask(text), stage_in(text[:MAX_QUESTION_CHARS]))
+        if len(text.strip()) > MATCH_CHARS:
+            return replace(reply, note=TOO_LONG_NOTE.format(chars=len(text.strip())))
+        return reply
 
     def _ask(self, text: str) -> Reply:
-        shown = text.strip()[:MAX_QUESTION_CHARS]
+        shown = text.strip()
+        if len(shown) > MAX_QUESTION_CHARS:
+            shown = shown[:MAX_QUESTION_CHARS] + " [...]"     # cut, and it says so
         # Triage reads the whole message: a warning sign at the end of a long
         # message must not be cut off.
         triage = self.triager.triage(text)
@@ -180,7 +196,7 @@ class Assistant:
             return self._plain(shown, triage, advice, spoken, EMPTY_ANSWER)
         if not any(ch.isalnum() for ch in shown):
             return self._plain(shown, triage, advice, spoken, UNREADABLE_ANSWER)
-        result = self.matcher.match(text[: MAX_QUESTION_CHARS * 5])
+        result = self.matcher.match(text[:MATCH_CHARS])
         alternatives = tuple(self._alt(m.entry, m.score) for m in result.alternatives)
         if result.kind == "answer" and result.best is not None:
             return self._answer(shown, triage, advice, spoken, result.band, result.best.entry,

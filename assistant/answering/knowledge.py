@@ -22,9 +22,12 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 DEFAULT_ROOT = (_PACKAGE.parent / "knowledge" if (_PACKAGE.parent / "pyproject.toml").is_file()
                 else _PACKAGE / "knowledge")
 TIERS = ("emergency", "urgent")
+# What a tier's advice may say in braces, filled in when it is shown.
+ADVICE_PLACEHOLDERS = ("emergency_number",)
 MAX_ANSWER_WORDS = 150
 MIN_QUESTIONS = 4
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
 
 
@@ -348,6 +351,8 @@ def _load_triage(root: Path, problems: list[Problem]) -> TriageData:
                 problems.append(Problem(f.path, line, f"[tiers.{tier}] needs title, advice "
                                         "and spoken text"))
             continue
+        if _advice_problems(f, tier, raw, line, problems):
+            continue
         tiers[tier] = Tier(tier, raw["title"], raw["advice"], raw["spoken"])
     words: dict[str, tuple[str, ...]] = {}
     for name, values in f.get("words", dict, problems, "[words]").items():
@@ -377,6 +382,34 @@ def _load_triage(root: Path, problems: list[Problem]) -> TriageData:
     if f.data and not signs:
         problems.append(Problem(f.path, 1, "no [[sign]] tables found"))
     return TriageData(tiers, tuple(signs), words, tuple(ignore))
+
+
+def _advice_problems(f: _File, tier: str, raw: dict[str, Any], start: int,
+                     problems: list[Problem]) -> bool:
+    """Whether a tier's texts are empty or name a placeholder we cannot fill:
+    a typo there would put "dial {emergency_numbr}" in front of a patient."""
+    found = False
+    for key in ("title", "advice", "spoken"):
+        text = raw[key]
+        line = f.find(f"{key} =", start)
+        if not text.strip():
+            problems.append(Problem(f.path, line, f"[tiers.{tier}] {key} is empty; write "
+                                    "what the patient should do"))
+            found = True
+            continue
+        known = ", ".join("{" + name + "}" for name in ADVICE_PLACEHOLDERS)
+        for name in _PLACEHOLDER.findall(text):
+            if name not in ADVICE_PLACEHOLDERS:
+                problems.append(Problem(f.path, f.find("{" + name + "}", start),
+                                        f"[tiers.{tier}] {key}: unknown placeholder "
+                                        f"{{{name}}}; it can only be {known}"))
+                found = True
+        left = _PLACEHOLDER.sub("", text)
+        if "{" in left or "}" in left:
+            problems.append(Problem(f.path, line, f"[tiers.{tier}] {key}: a brace is not "
+                                    f"closed; write a placeholder as {known}"))
+            found = True
+    return found
 
 
 def _sign(raw: Any, f: _File, start: int, words: dict[str, tuple[str, ...]],

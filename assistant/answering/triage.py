@@ -4,18 +4,21 @@ The rules live in knowledge/triage.toml; this module only knows how to read
 them. A rule is one or more parts joined by "&"; a part is a sequence of
 items (a word, or "@group" for any phrase of a word group) with at most
 GAP other words between consecutive items; all parts must match within
-WINDOW words of each other. Negation is deliberately ignored: "no fever"
+WINDOW words of each other (WINDOW more for each part past two: every
+part a rule requires makes a chance match less likely). Negation is deliberately ignored: "no fever"
 still names a fever, and over-triage is safe where under-triage is not.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import jellyfish
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -25,6 +28,8 @@ from .model import TextModel, cached, features
 from .text import allowed_typos, stem, words
 
 GAP = 2
+PIECE_CHARS = 50_000      # a long message is read in pieces this long ...
+PIECE_OVERLAP = 2_000     # ... each starting this far before the last one ended
 DETECT_AT = 0.35          # the bank detector's "some sign" probability that routes
 DETECTOR_C = 30.0
 CHUNK_WORDS = 40
@@ -34,6 +39,11 @@ NUMBER_NEAR = 4
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 STRONG, WEAK = 2, 1
+SOUND_MIN = 4             # letters a word needs before its sound is compared
+CONTEXT = 4               # words either side where a sound-alike finds its sign
+# Word groups about how to read the others, not words of any sign.
+NOT_SIGN_WORDS = ("unspecific", "noun_markers", "counted")
+EXACT = "="               # "=legs": this word exactly, no other ending, no typo
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,7 @@ class Triage:
 Phrase = tuple[str, ...]
 Item = tuple[Phrase, ...]      # alternatives
 Part = tuple[Item, ...]        # a sequence
-Rule = tuple[Part, ...]        # all parts within WINDOW
+Rule = tuple[Part, ...]        # all parts within WINDOW (more for 3+ parts)
 
 
 class Triager:
@@ -73,7 +83,7 @@ class Triager:
         data = kb.triage
         self.tiers = data.tiers
         self.groups: dict[str, Item] = {
-            name: tuple(tuple(words(p)) for p in phrases if words(p))
+            name: tuple(phrase for p in phrases if (phrase := _phrase(p)))
             for name, phrases in data.words.items()
         }
         self.rules: list[tuple[Sign, Rule]] = [
@@ -82,16 +92,51 @@ class Triager:
         self.ignore = [tuple(words(p)) for p in data.ignore]
         vocab = {w for _, rule in self.rules for part in rule for item in part
                  for phrase in item for w in phrase}
-        vocab |= {w for item in self.groups.values() for phrase in item for w in phrase}
-        self.vocab = sorted(w for w in vocab if not _NUMBER.match(w))
+        vocab |= {w for name, item in self.groups.items() if name not in NOT_SIGN_WORDS
+                  for phrase in item for w in phrase}
+        # An exact word ("=legs") still forgives a typo that is no real word.
+        self.exact = {w[1:] for w in vocab if w[0] == EXACT}
+        plain = {w for w in vocab if not _NUMBER.match(w) and w[0] != EXACT}
+        self.vocab = sorted(plain | self.exact)
         self.by_stem: dict[str, set[str]] = {}
-        for w in self.vocab:
+        self.sounds: dict[str, set[str]] = {}
+        for w in sorted(plain):
             self.by_stem.setdefault(stem(w), set()).add(w)
+            if len(w) >= SOUND_MIN:
+                for key in _sound_keys(w):
+                    self.sounds.setdefault(key, set()).add(w)
+        # A sound-alike counts when a word of the same sign is near: the words
+        # each sign's rules use, less those that point to no sign by themselves.
+        unspecific = {w for phrase in self.groups.get("unspecific", ()) for w in phrase}
+        unspecific |= kb.stopwords
+        self.sign_words: dict[str, set[str]] = {}
+        for sign, rule in self.rules:
+            self.sign_words.setdefault(sign.id, set()).update(
+                w for part in rule for item in part for phrase in item for w in phrase)
+        self.context = {sid: {w for w in ws if w not in unspecific and w[0] != EXACT
+                              and not _NUMBER.match(w)}
+                        for sid, ws in self.sign_words.items()}
+        self.signs_of: dict[str, set[str]] = {}
+        for sid, ws in self.sign_words.items():
+            for w in ws:
+                self.signs_of.setdefault(w, set()).add(sid)
+        self.context_of: dict[str, set[str]] = {}
+        for sid, ws in self.context.items():
+            for w in ws:
+                self.context_of.setdefault(w, set()).add(sid)
+        self.rules_of: dict[str, list[tuple[Sign, Rule]]] = {}
+        for sign, rule in self.rules:
+            self.rules_of.setdefault(sign.id, []).append((sign, rule))
+        self.counted = {w for phrase in self.groups.get("counted", ()) for w in phrase}
+        self.noun_markers = {w for phrase in self.groups.get("noun_markers", ()) for w in phrase}
         # Words of the guide and the entries are real words too ("soreness"
         # must not be read as a typo of "shortness").
         known = " ".join([kb.guide_text, *(q for e in kb.entries for q in e.questions),
                           *(e.answer for e in kb.entries)])
         self.real_words = kb.english_words | set(words(known))
+        # Words that sound the same by both keys (feint/faint, week/weak): with
+        # the detector to judge, these need no other word of the sign near.
+        self.homophones: set[tuple[str, str]] = set()
         self._candidates = lru_cache(maxsize=20_000)(self._compute_candidates)
         self.detector = self._train_detector(cache, kb.sign_bank if bank is None else bank)
 
@@ -103,7 +148,7 @@ class Triager:
                 if token.startswith("@"):
                     items.append(self.groups[token[1:]])
                 else:
-                    items.extend(((w,),) for w in words(token))
+                    items.extend(((w,),) for w in _phrase(token))
             parts.append(tuple(items))
         return tuple(parts)
 
@@ -111,7 +156,9 @@ class Triager:
         """Which rule words this token may stand for, and how sure we are."""
         same_stem = self.by_stem.get(stem(token), ())
         found = {w: STRONG for w in same_stem}
-        found[token] = STRONG
+        found[token] = found[EXACT + token] = STRONG
+        if token.endswith("er") and token[:-2] in self.by_stem.get(stem(token[:-2]), ()):
+            found.setdefault(token[:-2], WEAK)     # "number": more numb?
         if token in same_stem or len(token) < 3 or token[0].isdigit():
             return found
         is_word = token in self.real_words
@@ -123,6 +170,20 @@ class Triager:
             if is_word and longest <= 4:
                 continue
             found[w] = WEAK if is_word else STRONG
+            if w in self.exact and not is_word:
+                found[EXACT + w] = STRONG
+        if len(token) >= SOUND_MIN:
+            # Spelt or heard like a sign word (week/weak, bowls/bowels,
+            # past/passed, favour/fever): trusted only with the sign's other
+            # words near (see _sound_alike_hits).
+            meta, nysiis = _sound_keys(token)
+            alike = {w for w in self.sounds.get(meta, set()) | self.sounds.get(nysiis, set())
+                     if w[0] == token[0] and abs(len(w) - len(token)) <= 2
+                     and OSA.distance(w, token) <= _sound_edits(w, token, meta)}
+            for w in alike:
+                found.setdefault(w, WEAK)
+                if _sound_keys(w) == (meta, nysiis) and self.detector is not None:
+                    self.homophones.add((token, w))
         return found
 
     def _tokens(self, text: str) -> list[str]:
@@ -163,8 +224,30 @@ class Triager:
         return sorted(found.items(), key=lambda kv: -kv[1])
 
     def triage(self, question: str) -> Triage:
+        """The signs in a message of any length: a long one is read in
+        overlapping pieces, every part of it, so no sign is lost to a limit."""
+        hits: dict[str, SignHit] = {}
+        for piece in pieces(question):
+            for sign_id, hit in self._rule_hits(piece).items():
+                hits.setdefault(sign_id, hit)
+        # The bank detector hears signs told in words no rule has; the rules
+        # stay the precise first line and name the words they matched. It
+        # reads every message, even one the rules flagged: a fall the rules
+        # caught must not hide a collapse only the detector heard.
+        by_id = {sign.id: sign for sign in self.kb.triage.signs}
+        for sign_id, _ in self.detected(question)[:2]:
+            sign = by_id[sign_id]
+            hits.setdefault(sign_id, SignHit(sign_id, sign.tier, sign.label, ""))
+        return self._verdict(list(hits.values()))
+
+    def _rule_hits(self, question: str) -> dict[str, SignHit]:
         tokens = self._tokens(question)
         cands = [self._candidates(t) if t else {} for t in tokens]
+        # A word used as a noun of its own ("a full bag", "this week") stands
+        # for no other word: only what it surely is counts.
+        cands = [{w: s for w, s in cand.items() if s == STRONG}
+                 if WEAK in cand.values() and self._noun_use(tokens, i) else cand
+                 for i, cand in enumerate(cands)]
         where: dict[str, list[int]] = {}
         for i, cand in enumerate(cands):
             for w in cand:
@@ -177,19 +260,79 @@ class Triager:
             if span is not None:
                 hits[sign.id] = SignHit(sign.id, sign.tier, sign.label,
                                         " ".join(t for t in tokens[span[0]:span[1]] if t))
+        hits.update(self._sound_alike_hits(tokens, cands, where, hits))
         for sign in self.kb.triage.signs:
             if sign.id not in hits:
                 found = self._match_numbers(sign.numbers, tokens, cands)
                 if found is not None:
                     hits[sign.id] = SignHit(sign.id, sign.tier, sign.label, found)
-        if not hits:
-            # The bank detector hears signs told in words no rule has; the rules
-            # stay the precise first line and name the words they matched.
-            by_id = {sign.id: sign for sign in self.kb.triage.signs}
-            for sign_id, _ in self.detected(question)[:2]:
-                sign = by_id[sign_id]
-                hits[sign_id] = SignHit(sign_id, sign.tier, sign.label, "")
-        return self._verdict(list(hits.values()))
+        return hits
+
+    def _sound_alike_hits(self, tokens: list[str], cands: list[dict[str, int]],
+                          where: dict[str, list[int]],
+                          hits: dict[str, SignHit]) -> dict[str, SignHit]:
+        """Signs the rules find once an uncertain word (a real word spelt or
+        heard like a sign word) is trusted because a sure word of the same
+        sign is within CONTEXT words, and it is not used as a noun of its
+        own ("a weak signal" is exact; "this week", "2 bowls" are nouns)."""
+        sure: dict[str, frozenset[str]] = {}
+
+        def sure_signs(j: int) -> frozenset[str]:
+            if tokens[j] not in sure:
+                sure[tokens[j]] = frozenset(sid for w, s in cands[j].items() if s == STRONG
+                                            for sid in self.context_of.get(w, ()))
+            return sure[tokens[j]]
+
+        upgrades: dict[str, dict[int, list[str]]] = {}
+        for i, cand in enumerate(cands):
+            unsure = [w for w, s in cand.items() if s == WEAK]
+            if not unsure or self._noun_use(tokens, i):
+                continue
+            near = frozenset().union(*(sure_signs(j) for j in range(
+                max(0, i - CONTEXT), min(len(cands), i + CONTEXT + 1)) if j != i))
+            for w in unsure:
+                for sid in self.signs_of.get(w, ()):
+                    if (sid in near or (tokens[i], w) in self.homophones) and sid not in hits:
+                        upgrades.setdefault(sid, {}).setdefault(i, []).append(w)
+        found: dict[str, SignHit] = {}
+        for sign_id, ups in upgrades.items():
+            trusted = list(cands)
+            for i, ws in ups.items():
+                trusted[i] = {**cands[i], **dict.fromkeys(ws, STRONG)}
+            for sign, rule in self.rules_of[sign_id]:
+                span = self._match_rule(rule, trusted, where)
+                if span is None:
+                    continue
+                # The bank detector judges whether the words around make the
+                # sign likely: "look at my wound" is not "leak at my wound".
+                if self.detector is None or self._likely(tokens, ups, span):
+                    found[sign_id] = SignHit(sign.id, sign.tier, sign.label,
+                                             " ".join(t for t in tokens[span[0]:span[1]] if t))
+                    break
+        return found
+
+    def _likely(self, tokens: list[str], ups: dict[int, list[str]],
+                span: tuple[int, int]) -> bool:
+        """Whether the words around `span`, with the uncertain words read as
+        the sign words they may be (each reading in turn), are a sign."""
+        lo, hi = max(0, span[0] - CONTEXT), span[1] + CONTEXT
+        for k in range(max(len(ws) for ws in ups.values())):
+            repaired = [ups[i][min(k, len(ups[i]) - 1)] if i in ups else tokens[i]
+                        for i in range(lo, min(hi, len(tokens)))]
+            if self._some_sign(" ".join(w for w in repaired if not _NUMBER.match(w))):
+                return True
+        return False
+
+    def _some_sign(self, text: str) -> bool:
+        assert self.detector is not None
+        probs = self.detector.probabilities(features(text))
+        return 1.0 - float(probs[self.detector.labels.index(NO_SIGN)]) >= self.detect_at
+
+    def _noun_use(self, tokens: list[str], i: int) -> bool:
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        return before in self.noun_markers or _NUMBER.match(before) is not None \
+            or (tokens[i] in self.counted and _NUMBER.match(after) is not None)
 
     def _verdict(self, hits: list[SignHit]) -> Triage:
         if not hits:
@@ -210,12 +353,18 @@ class Triager:
         if len(spans_per_part) == 1:
             return spans_per_part[0][0]
         first, *rest = spans_per_part
+        window = WINDOW * len(rest)
+        starts = [[s[0] for s in spans] for spans in rest]
         for start, end in first:
             lo, hi = start, end
             ok = True
-            for spans in rest:
-                best = min(spans, key=lambda s: max(hi, s[1]) - min(lo, s[0]))
-                if max(hi, best[1]) - min(lo, best[0]) > WINDOW:
+            for spans, at in zip(rest, starts, strict=True):
+                # Only the spans starting nearest the ones so far can be best.
+                k = bisect_left(at, lo)
+                near = spans[max(0, k - 2):k + 2] + spans[max(0, bisect_left(at, hi) - 2):
+                                                         bisect_left(at, hi) + 2]
+                best = min(near, key=lambda s: max(hi, s[1]) - min(lo, s[0]))
+                if max(hi, best[1]) - min(lo, best[0]) > window:
                     ok = False
                     break
                 lo, hi = min(lo, best[0]), max(hi, best[1])
@@ -233,7 +382,7 @@ class Triager:
                 for end, weak, count in self._follow(part, 0, phrase, start, cands):
                     if weak == 0 or (weak == 1 and count >= 2):
                         spans.append((start, end))
-        return spans
+        return sorted(spans)
 
     def _follow(self, part: Part, index: int, phrase: Phrase, start: int,
                 cands: list[dict[str, int]]):
@@ -278,8 +427,46 @@ class Triager:
                    for alt in alts for j in range(lo, hi))
 
 
+def _sound_keys(word: str) -> tuple[str, str]:
+    return jellyfish.metaphone(word), jellyfish.nysiis(word)
+
+
+def _sound_edits(word: str, token: str, token_meta: str) -> int:
+    """How differently a sound-alike may be spelt: three letters for a long
+    word with the same Metaphone key (favour/fever), else two (so "again" is
+    not "agony")."""
+    same = jellyfish.metaphone(word) == token_meta
+    return 3 if same and max(len(word), len(token)) >= 6 else 2
+
+
+def _phrase(text: str) -> Phrase:
+    """A rule phrase's words; a word written "=word" keeps its mark."""
+    out: list[str] = []
+    for piece in text.split():
+        exact = piece.startswith(EXACT)
+        out += [EXACT + w if exact else w for w in words(piece.lstrip(EXACT))]
+    return tuple(out)
+
+
 def format_advice(text: str, emergency_number: str) -> str:
     return text.replace("{emergency_number}", emergency_number)
+
+
+def pieces(text: str) -> Iterator[str]:
+    """`text` in pieces of at most PIECE_CHARS (well under what clean() keeps),
+    cut at a space and overlapping by PIECE_OVERLAP, so that a sign told
+    across a cut is still read whole in one of them."""
+    start = 0
+    while True:
+        end = start + PIECE_CHARS
+        if end >= len(text):
+            yield text[start:]
+            return
+        cut = text.rfind(" ", start + PIECE_OVERLAP, end)
+        end = cut if cut > 0 else end
+        yield text[start:end]
+        back = text.rfind(" ", start, end - PIECE_OVERLAP)
+        start = back if back > start else end - PIECE_OVERLAP
 
 
 def chunks(text: str) -> Iterator[str]:

@@ -50,6 +50,8 @@ class AnswerBlock(Vertical):
         if reply.triage != "none":
             signs = ", ".join(s.label for s in reply.signs)
             yield Static(Content(f"Warning sign: {signs}. {reply.advice}"), classes="warning")
+        if reply.note:
+            yield Static(Content(reply.note), classes="note")
         yield Static(Content(reply.answer), classes="answer")
         if reply.section:
             yield Static(Content(f"From the guide, section: {reply.section}"), classes="source")
