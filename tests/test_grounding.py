@@ -162,7 +162,7 @@ SIGN_WORDS = {
     "bladder-bowel": "loss of bladder or bowel control",
     "saddle-numbness": "groin numbness",
     "chest-breathing": "chest pain, trouble breathing",
-    "cannot-stand": "unable to stand",
+    "cannot-stand": "inability to stand",
     "fainting": "fainting",
     "fever": "fever",
     "incision-problem": "drainage around the incision",
@@ -172,6 +172,8 @@ SIGN_WORDS = {
     "severe-pain": "severe pain not controlled",
     "walking-balance": "sudden change in walking or balance",
     "blood-clot": "painful or swollen calf",
+    "sudden-or-both-legs": "sudden weakness or numbness, or in both legs",
+    "fever-stiff-neck": "fever with a stiff neck",
 }
 
 

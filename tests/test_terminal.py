@@ -30,6 +30,11 @@ def test_answer_and_banner_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.wait_for("Type your question, or press F9")
     while "When was (or is) the operation?" in terminal.screen():
         time.sleep(0.05)
+    # Loading has ended once the voice check has spoken (no microphone here).
+    # Known open flaw: on a first start after the code changed, a question sent
+    # after the first-run box and before that moment was once left partly
+    # unpainted (tests/test_terminal.py, 24 Nov); see the at-once test below.
+    terminal.wait_for("Asking by voice is off")
     terminal.type("when can i drive again")
     terminal.send("Enter")
     terminal.wait_for("surgical team has cleared you")
