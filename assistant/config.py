@@ -32,3 +32,4 @@ class AppConfig:
     theme: str = "high-contrast"
     keep_history: bool = True          # record questions in the history database
     notices: tuple[str, ...] = ()      # problems found in the settings file, to show
+    recogniser: str = "whisper"        # for F9: whisper, or pocketsphinx's domain or general
