@@ -94,7 +94,6 @@ def main() -> None:
     models: dict[str, WhisperRecognizer | Recognizer] = {
         "whisper": WhisperRecognizer(kb, idle_seconds=3600),
         "whisper, no prompt": WhisperRecognizer(kb, prompt=None, idle_seconds=3600),
-        "whisper, beam 1": WhisperRecognizer(kb, beam=1, idle_seconds=3600),
     }
     stats = {name: Tally() for name in [*models, "domain", "general"]}
     for name in ("domain", "general"):
@@ -131,7 +130,7 @@ def main() -> None:
                 s.right += right
                 raised[name] = caught
             together += raised["whisper"] or raised["domain"]
-    for name in ("whisper", "whisper, no prompt", "whisper, beam 1"):
+    for name in ("whisper", "whisper, no prompt"):
         whisper = models[name]
         assert isinstance(whisper, WhisperRecognizer)
         stats[name].load = whisper.load_seconds or 0.0

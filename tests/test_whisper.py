@@ -226,7 +226,7 @@ asyncio.run(main())
 
 def test_the_prompt_is_built_from_the_knowledge_base(kb: KnowledgeBase) -> None:
     words = prompt_words(kb)
-    assert 10 <= len(words) <= 40
+    assert 10 <= len(words) <= 60
     prompt = initial_prompt(kb)
     asked = " ".join([*(q.lower() for e in kb.entries for q in e.questions),
                       *(q for sign in kb.triage.signs for q in sign.examples)])

@@ -42,7 +42,7 @@ MODEL_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a
 MODELS = ("whisper", "domain", "general")
 IDLE_SECONDS = 180.0          # stop the process after three minutes without a question
 LOAD_TIMEOUT = 120.0          # a runaway guard: loading takes about a second
-PROMPT_WORDS = 40
+PROMPT_SIGN_WORDS = 40
 _WORD = re.compile(r"[a-z]+")
 _GUIDE_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
@@ -57,23 +57,34 @@ class Transcriber(Protocol):
 
 # ---- the prompt, from the knowledge base ---------------------------------------------
 
-def prompt_words(kb: KnowledgeBase, limit: int = PROMPT_WORDS) -> list[str]:
-    """The words Whisper should expect, most asked first: the warning signs' own
-    words (the names of triage's word lists and the one-word rules of each
-    sign) and the guide's terms that are not everyday English, each kept only
-    if people use it in the questions the knowledge base records."""
+def prompt_words(kb: KnowledgeBase, signs: int = PROMPT_SIGN_WORDS) -> list[str]:
+    """The words Whisper should expect: the guide's terms that are not everyday
+    English (laminectomy, stenosis, ...), then the words triage names warning signs
+    with (its word lists and rules, real words only, not the typing mistakes it
+    knows), the `signs` most asked of them. Each is kept only if people use it in
+    the questions and sign examples the knowledge base records."""
     asked = Counter(w for e in kb.entries for q in e.questions for w in _WORD.findall(q.lower()))
-    for sign in kb.triage.signs:
-        asked.update(w for q in sign.examples for w in _WORD.findall(q.lower()))
+    told = Counter(w for sign in kb.triage.signs for q in sign.examples
+                   for w in _WORD.findall(q.lower()))
+    asked.update(told)
     everyday = kb.english_words
-    signs = set(kb.triage.words)
+    named = {w for said in kb.triage.words.values() for phrase in said
+             for w in _WORD.findall(phrase)}
     for sign in kb.triage.signs:
-        signs.update(r for r in sign.rules if _WORD.fullmatch(r))
-    candidates = {w for w in signs if w in everyday}      # not the typing mistakes it knows
-    candidates.update(w for w in _GUIDE_WORD.findall(kb.guide_text.lower())
-                      if len(w) > 3 and "'" not in w and w not in everyday)
-    kept = [w for w in candidates if asked[w] > 0 and w not in kb.stopwords]
-    return sorted(kept, key=lambda w: (-asked[w], w))[:limit]
+        named.update(w for rule in sign.rules for w in re.findall(r"(?<![@a-z_])[a-z]+", rule))
+    terms = {w for w in _GUIDE_WORD.findall(kb.guide_text.lower())
+             if len(w) > 3 and "'" not in w and w not in everyday}
+
+    def keep(words: set[str], often: Counter[str]) -> list[str]:
+        found = [w for w in words if often[w] > 0 and w not in kb.stopwords and len(w) > 2]
+        return sorted(found, key=lambda w: (-often[w], w))
+
+    own = keep(terms, asked)
+    # Most often in the signs' examples relative to the questions: words of warning signs,
+    # not of questions in general ("numb" rather than "before").
+    share = Counter({w: told[w] / asked[w] * told[w] for w in told})
+    sign_words = keep({w for w in named if w in everyday}, share)
+    return own + [w for w in sign_words if w not in own][:signs]
 
 
 def initial_prompt(kb: KnowledgeBase) -> str:
