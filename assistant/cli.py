@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
                     "With no command, starts the app.")
     p.add_argument("--kb", type=Path, help="knowledge folder (default: the project's)")
     p.add_argument("--no-speech", action="store_true", help="do not read answers aloud")
+    p.add_argument("--model", dest="recogniser", choices=("whisper", "domain", "general"),
+                   default="whisper", help="recogniser for F9: Whisper tiny.en (default) or "
+                   "the light pocketsphinx (domain: built from the knowledge base)")
     p.add_argument("--plain", action="store_true",
                    help="a plain prompt-and-answer loop, no screen drawing (for screen "
                         "readers; chosen by itself when input or output is not a terminal)")
@@ -39,9 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
     ask.add_argument("--wav", type=Path, metavar="FILE.wav",
                      help="a spoken question: transcribe it, then answer (adds 'transcript')")
-    ask.add_argument("--model", choices=("domain", "general"), default="domain",
-                     help="speech model for --wav: built from the knowledge base (default), "
-                          "or pocketsphinx's general English model")
+    ask.add_argument("--model", choices=("whisper", "domain", "general"), default="whisper",
+                     help="recogniser for --wav: Whisper tiny.en (default), or the light "
+                          "pocketsphinx with the knowledge base's model (domain) or its "
+                          "general English model")
 
     speak = sub.add_parser("speak", help="read text aloud, or write it to a WAV file")
     speak.add_argument("text", nargs="*", help="what to say (omit to read stdin)")
@@ -182,13 +186,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _ask_spoken(assistant: Assistant, args: argparse.Namespace) -> int:
-    from .voice.listen import ListenError, Recognizer, read_wav
+    from .voice.listen import ListenError, read_wav
+    from .voice.whisper import open_recognizer
 
     try:
         speech = read_wav(args.wav)
         for note in speech.notes:
             _note(note)
-        transcript = Recognizer(assistant.kb, args.model).transcribe(speech)
+        recognizer = open_recognizer(assistant.kb, args.model, on_notice=_note)
+        try:
+            transcript = recognizer.transcribe(speech)
+        finally:
+            getattr(recognizer, "close", lambda: None)()
     except ListenError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
@@ -460,7 +469,7 @@ def app_config(args: argparse.Namespace) -> AppConfig:
     loaded = load_settings()
     return loaded.settings.app_config(kb_root=args.kb, speech_enabled=not args.no_speech,
                                       notices=loaded.problems, first_run=not loaded.exists,
-                                      **_recovery_overrides(args))
+                                      recogniser=args.recogniser, **_recovery_overrides(args))
 
 
 def _in_a_terminal() -> bool:

@@ -33,6 +33,7 @@ class AppConfig:
     theme: str = "high-contrast"
     keep_history: bool = True          # record questions in the history database
     notices: tuple[str, ...] = ()      # problems found in the settings file, to show
+    recogniser: str = "whisper"        # for F9: whisper, or pocketsphinx's domain or general
     surgery_date: str | None = None    # "2026-11-14": the day counts from here
     today: str | None = None           # a fixed "today" (tests, audits); None: the clock
     first_run: bool = False            # no settings file yet: ask for the operation date

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from ..answering.answer import Assistant, Reply
     from ..records.history import History
     from ..records.settings import Settings
-    from ..voice.listen import Recognizer
     from ..voice.speech import SpeechLayer
+    from ..voice.whisper import Transcriber
 
 Notify = Callable[..., None]        # the app's notify(), safe from any thread
 
@@ -44,7 +44,7 @@ class Services:
         self.notify = notify
         self.assistant: Assistant | None = None
         self.history: History | None = None
-        self.recognizer: Recognizer | None = None
+        self.recognizer: Transcriber | None = None
         self.voice_problem: str | None = "Asking by voice is starting; one moment."
 
     def load(self, on_speaking: Callable[[bool], Any]) -> None:
@@ -74,12 +74,15 @@ class Services:
     def prepare_listening(self, microphone: bool) -> str | None:
         """The recogniser, last, so that questions can be typed while it loads;
         returns why asking by voice is off, if it is."""
-        from ..voice.listen import ListenError, Recognizer, microphone_problem
+        from ..voice.listen import ListenError, microphone_problem
+        from ..voice.whisper import open_recognizer
 
         problem = microphone_problem() if microphone else None
         if problem is None and self.assistant is not None:
-            try:
-                self.recognizer = Recognizer(self.assistant.kb)
+            try:     # Whisper loads on the first F9, in its own process (voice/whisper.py)
+                self.recognizer = open_recognizer(
+                    self.assistant.kb, self.config.recogniser,
+                    on_notice=lambda text: self.notify(text, severity="warning", timeout=15))
             except (ListenError, OSError, RuntimeError) as exc:
                 problem = f"Asking by voice is off: {exc}"
         self.voice_problem = problem
@@ -127,7 +130,8 @@ class Services:
                         "until you close the assistant.", severity="error", timeout=20)
         self.config = settings.app_config(kb_root=self.config.kb_root,
                                           speech_enabled=self.config.speech_enabled,
-                                          today=self.config.today)
+                                          today=self.config.today,
+                                          recogniser=self.config.recogniser)
         if self.speech is not None:
             self.speech.apply(settings.speech())
         if self.assistant is not None:
@@ -167,6 +171,7 @@ class Services:
                     "You can print it from there.", title="Export", timeout=20)
 
     def close(self) -> None:
+        getattr(self.recognizer, "close", lambda: None)()     # Whisper's process
         if self.speech is not None:
             self.speech.close()
         if self.history is not None:

@@ -16,11 +16,13 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from ...voice.listen import AudioSource, Recognizer
+    from ...voice.listen import AudioSource
+    from ...voice.whisper import Transcriber
 
 METER_CELLS = 20
 NOTHING_HEARD = ("I did not hear a question. Press F9 and speak when the green bar shows, "
                  "or type.")
+GETTING_READY = "Getting ready to listen... ask your question; the words will show in a moment."
 NO_WORDS = "Sorry, I could not make out the words. Please try again, a little closer, or type."
 
 
@@ -48,9 +50,13 @@ class ListeningBar(Horizontal):
                      id="listening-text")
         yield Static(id="level-meter")
 
-    def start(self, recognizer: Recognizer,
+    def start(self, recognizer: Transcriber,
               source: Callable[[], AudioSource] | None) -> None:
-        """Record from `source` (None: the microphone) until the speaker stops."""
+        """Record from `source` (None: the microphone) until the speaker stops. A
+        recogniser still loading (Whisper, the first time) loads while it records."""
+        if not getattr(recognizer, "ready", True):
+            recognizer.start()                                  # type: ignore[attr-defined]
+            self.notify(GETTING_READY, timeout=8)
         self._stop = threading.Event()
         self.listening = True
         self._listen(recognizer, source, self._stop)
@@ -63,7 +69,7 @@ class ListeningBar(Horizontal):
         return True
 
     @work(thread=True, exclusive=True, group="listen", exit_on_error=False)
-    def _listen(self, recognizer: Recognizer, source: Callable[[], AudioSource] | None,
+    def _listen(self, recognizer: Transcriber, source: Callable[[], AudioSource] | None,
                 stop: threading.Event) -> None:
         from ...voice.listen import ListenError, MicrophoneSource, record_question
 
