@@ -22,8 +22,10 @@ the recogniser, loads in a worker after the first frame):
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,19 +66,25 @@ def peak_kb(pid: int) -> int:
 def peak_memory() -> float:
     """MB at the peak, once a question has been answered and read aloud."""
     sink = NullSink().start() if NullSink.available() else None
-    env = {**(sink.env() if sink else os.environ), "PYTHONPATH": str(ROOT)}
+    config = Path(tempfile.mkdtemp(prefix="bench-config-"))
+    settings = config / "laminectomy-assistant" / "settings.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text('surgery_date = ""\n', encoding="utf-8")     # not a first run
+    env = {**(sink.env() if sink else os.environ), "PYTHONPATH": str(ROOT),
+           "XDG_CONFIG_HOME": str(config)}
     terminal = Terminal([sys.executable, "-m", "assistant"], 100, 30, env)
     try:
-        terminal.wait_for("Asking by voice is off", timeout=120)   # everything loaded
-        terminal.type("when can i drive again")
+        terminal.wait_for("Type your question", timeout=30)
+        terminal.type("when can i drive again")      # answered once loading has ended
         terminal.send("Enter")
-        terminal.wait_for("surgical team", timeout=30)
+        terminal.wait_for("surgical team has cleared you", timeout=120)
         time.sleep(3)                                   # reading aloud
         return peak_kb(terminal.pid()) / 1024
     finally:
         terminal.close()
         if sink:
             sink.stop()
+        shutil.rmtree(config, ignore_errors=True)
 
 
 def main() -> None:
