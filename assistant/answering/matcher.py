@@ -163,8 +163,8 @@ class Lexical:
         self.idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
         # A word the knowledge base has never seen weighs like its rarest word.
         self.unknown_idf = math.log((n + 1) / 0.5)
-        self.norms = [math.sqrt(sum(self.idf[t] ** 2 for t in p)) or 1.0
-                      for _, p in self.phrasings]
+        self.norms = np.array([math.sqrt(sum(self.idf[t] ** 2 for t in p)) or 1.0
+                               for _, p in self.phrasings])
         self.postings: dict[str, list[int]] = {}
         for pid, (_, p) in enumerate(self.phrasings):
             for t in p:
@@ -180,8 +180,6 @@ class Lexical:
                                       dtype=np.int64)
         self.flat_rows = np.repeat(np.arange(len(self.phrasings)),
                                    [len(p) for _, p in self.phrasings])
-        self.idf_array = np.array(list(self.idf.values()))
-        self.norm_array = np.array(self.norms)
 
     # ---------------------------------------------------------------- score
     def rank(self, question: str, limit: int = 5) -> list[Match]:
@@ -192,24 +190,26 @@ class Lexical:
         q_norm = math.sqrt(sum(w * w for w in weights.values()))
         total = sum(weights.values())
         candidates = self._candidates(q)
-        pids = [pid for ps in candidates.values() for pid in ps]
+        pids = [pid for ps in candidates.values() for pid in ps]   # each entry's, in turn
+        if not pids:
+            return []
         # weights[t] * idf[t] for each question term a phrasing holds, summed
-        q_weight = np.zeros(len(self.idf_array))
+        q_weight = np.zeros(len(self.term_ids))
         for t in q:
             if t in self.term_ids:
                 q_weight[self.term_ids[t]] = weights[t] * self.idf[t]
         dots = np.bincount(self.flat_rows, weights=q_weight[self.flat_terms],
                            minlength=len(self.phrasings))[pids]
-        cosine = dots / (q_norm * self.norm_array[pids])
+        cosine = dots / (q_norm * self.norms[pids])
         fuzzy = process.cdist([q], [self.phrasings[pid][1] for pid in pids], dtype=np.float64,
-                              scorer=fuzz.token_set_ratio, workers=1)[0] / 100 if pids else dots
+                              scorer=fuzz.token_set_ratio, workers=1)[0] / 100
         blended = 0.8 * cosine + 0.2 * fuzzy
         scored: dict[int, float] = {}
         start = 0
         for ei, ps in candidates.items():
             vocab = self.entry_vocab[ei]
             cover = sum(w for t, w in weights.items() if t in vocab) / total
-            best = float(blended[start:start + len(ps)].max()) if ps else 0.0
+            best = float(blended[start:start + len(ps)].max())
             start += len(ps)
             scored[ei] = 100 * (0.55 * best + 0.45 * cover)
         ranked = sorted(scored.items(), key=lambda kv: -kv[1])[:limit]
