@@ -195,17 +195,18 @@ def _ask_spoken(assistant: Assistant, args: argparse.Namespace) -> int:
             _note(note)
         recognizer = open_recognizer(assistant.kb, args.model, on_notice=_note)
         try:
-            transcript = recognizer.transcribe(speech)
+            heard = recognizer.hear(speech)
         finally:
             getattr(recognizer, "close", lambda: None)()
     except ListenError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
-    reply = assistant.ask(transcript)
+    reply = assistant.ask(heard.text, heard.others)
     if args.json:
-        print(json.dumps({"transcript": transcript, **reply.to_json()}))
+        print(json.dumps({"transcript": heard.text, "heard_also": list(heard.others),
+                          **reply.to_json()}))
     else:
-        print(f"Heard: {transcript or '(no words)'}\n\n{reply.as_text()}")
+        print(f"Heard: {heard.text or '(no words)'}\n\n{reply.as_text()}")
     return 0
 
 

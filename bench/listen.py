@@ -1,6 +1,7 @@
 """Voice benchmark: our own held-out spoken questions, spoken by espeak-ng, then
 recognised by Whisper tiny.en (with the knowledge base's prompt, and without)
-and by pocketsphinx (domain and general models), side by side.
+and by pocketsphinx (domain and general models), side by side, and what reading
+each recogniser's other guesses (its n-best) for warning signs adds.
 
     .venv/bin/python bench/listen.py [--limit N] [--every-voice] [--questions FILE.jsonl]
     .venv/bin/python bench/listen.py --yes-no      # the daily check's spoken answers
@@ -8,8 +9,9 @@ and by pocketsphinx (domain and general models), side by side.
 For each recogniser: word error rate; warning signs caught and topic top-1,
 each also as a share of what the same questions score typed; seconds of
 decoding per 5 s of speech; load time; peak memory (Whisper's own process;
-for pocketsphinx, what loading it added to this process). "whisper + domain"
-counts a sign caught when either transcript raises it (both are heard).
+for pocketsphinx, what loading it added to this process). Signs are counted
+on the best guess alone and on the n-best, beside how many topic questions
+the n-best wrongly flags.
 The questions are tests/data/heldout-spoken.jsonl ({"text", "label"} with
 label "sign:ID" or "topic:ID"), written for this and never trained on.
 espeak-ng's voice is harder to recognise than a person's: these are a floor.
@@ -37,7 +39,11 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 from assistant.answering.answer import Assistant, Reply  # noqa: E402
 from assistant.answering.knowledge import load_knowledge  # noqa: E402
 from assistant.voice.listen import Recognizer, Speech, read_wav  # noqa: E402
-from assistant.voice.whisper import WhisperRecognizer, initial_prompt  # noqa: E402
+from assistant.voice.whisper import (  # noqa: E402
+    WHISPER_OTHERS,
+    WhisperRecognizer,
+    initial_prompt,
+)
 
 VOICES = [("en-us", 150), ("en-gb", 130), ("en-us", 170)]
 QUESTIONS = ROOT / "tests" / "data" / "heldout-spoken.jsonl"
@@ -47,8 +53,11 @@ QUESTIONS = ROOT / "tests" / "data" / "heldout-spoken.jsonl"
 class Tally:
     errors: int = 0
     words: int = 0
-    caught: int = 0
+    caught: int = 0           # signs caught on the best guess alone
     right: int = 0
+    flagged: int = 0          # topic questions raising a sign, on the best guess alone
+    caught_all: int = 0       # ... and with the other guesses read for signs too
+    flagged_all: int = 0
     per_second: list[float] = field(default_factory=list)
     load: float = 0.0
     memory: float = 0.0
@@ -94,7 +103,7 @@ def yes_no() -> None:
         for voice, rate in YES_NO_VOICES:
             for said, meant in YES_NO:
                 t0 = time.perf_counter()
-                heard, answer = recognizer.hear(spoken(said, voice, rate, Path(tmp)))
+                heard, answer = recognizer.answer(spoken(said, voice, rate, Path(tmp)))
                 times.append(time.perf_counter() - t0)
                 total += 1
                 right += answer == meant
@@ -107,7 +116,7 @@ def yes_no() -> None:
                 if answer != meant:
                     wrong.append(f"{voice} at {rate}: {said!r} heard as {heard!r} -> {answer}")
             for said in NOT_ANSWERS:
-                heard, answer = recognizer.hear(spoken(said, voice, rate, Path(tmp)))
+                heard, answer = recognizer.answer(spoken(said, voice, rate, Path(tmp)))
                 others += 1
                 asked_again += answer is None
                 if answer is not None:
@@ -134,11 +143,13 @@ def rss_mb() -> float:
     return 0.0
 
 
-def score(reply: Reply, label: str) -> tuple[bool, bool]:
-    """(a sign was raised, the topic was right) for a question with this label."""
+def score(reply: Reply, label: str) -> tuple[bool, bool, bool]:
+    """(a sign was raised, the topic was right, a topic question raised a sign)
+    for a question with this label."""
     kind, _, want = label.partition(":")
-    return (kind == "sign" and reply.triage != "none",
-            kind == "topic" and reply.topic == want)
+    raised = reply.triage != "none"
+    return kind == "sign" and raised, kind == "topic" and reply.topic == want, \
+        kind == "topic" and raised
 
 
 def main() -> None:
@@ -174,28 +185,29 @@ def main() -> None:
     typed = Tally()
     signs = sum(r["label"].startswith("sign:") for r, _ in clips)
     topics = len(clips) - signs
-    together = 0
     with tempfile.TemporaryDirectory() as tmp:
         for row, voice in clips:
             speaker, rate = voice or next(turn)
             speech = spoken(row["text"], speaker, rate, Path(tmp))
-            caught, right = score(assistant.ask(row["text"]), row["label"])
+            caught, right, flagged = score(assistant.ask(row["text"]), row["label"])
             typed.caught += caught
             typed.right += right
-            raised: dict[str, bool] = {}
+            typed.flagged += flagged
             for name, recognizer in models.items():
                 s = stats[name]
                 t0 = time.perf_counter()
-                heard = recognizer.transcribe(speech)
+                heard = recognizer.hear(speech)
                 s.per_second.append((time.perf_counter() - t0) / max(speech.seconds, 0.1))
                 ref = words(row["text"])
-                s.errors += Levenshtein.distance(ref, words(heard))
+                s.errors += Levenshtein.distance(ref, words(heard.text))
                 s.words += len(ref)
-                caught, right = score(assistant.ask(heard), row["label"])
+                caught, right, flagged = score(assistant.ask(heard.text), row["label"])
                 s.caught += caught
                 s.right += right
-                raised[name] = caught
-            together += raised["whisper"] or raised["domain"]
+                s.flagged += flagged
+                caught, _, flagged = score(assistant.ask(heard.text, heard.others), row["label"])
+                s.caught_all += caught
+                s.flagged_all += flagged
     for name in ("whisper", "whisper, no prompt"):
         whisper = models[name]
         assert isinstance(whisper, WhisperRecognizer)
@@ -207,7 +219,8 @@ def main() -> None:
           f"sign, {topics} asking a topic), espeak-ng "
           f"{', '.join(f'{v} at {r}' for v, r in VOICES)}"
           f"{', each' if args.every_voice else ', in turn'}")
-    print(f"typed: {typed.caught}/{signs} signs caught, {typed.right}/{topics} topics right\n")
+    print(f"typed: {typed.caught}/{signs} signs caught, {typed.right}/{topics} topics right, "
+          f"{typed.flagged}/{topics} topic questions flagged\n")
 
     def share(n: int, of: int) -> str:
         return f"{n}/{max(1, of)} ({100 * n / max(1, of):.0f}%)"
@@ -220,7 +233,15 @@ def main() -> None:
         print(f"{name:<20}{100 * s.errors / max(1, s.words):>6.1f}%"
               f"{share(s.caught, typed.caught):>18}{share(s.right, typed.right):>18}"
               f"{5 * statistics.median(s.per_second):>9.2f}{s.load:>8.2f}{s.memory:>9.0f}")
-    print(f"{'whisper + domain':<20}{'':>7}{share(together, typed.caught):>18}")
+    print(f"\nWarning signs on the best guess alone, and with the other guesses read too "
+          f"(n-best; for Whisper, its next {WHISPER_OTHERS} and pocketsphinx's best):")
+    head = f"{'recogniser':<20}{'signs, best':>16}{'signs, n-best':>16}" \
+           f"{'topics flagged, best':>22}{'n-best':>12}"
+    print(head)
+    print("-" * len(head))
+    for name, s in stats.items():
+        print(f"{name:<20}{share(s.caught, signs):>16}{share(s.caught_all, signs):>16}"
+              f"{share(s.flagged, topics):>22}{share(s.flagged_all, topics):>12}")
     print(f"\nworst seconds per 5 s, whisper: {5 * max(stats['whisper'].per_second):.2f}; "
           f"peak MB for Whisper is its own process, for pocketsphinx what loading it "
           f"added here.\nWhisper's prompt (from the knowledge base): {initial_prompt(kb)}")

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 FIELDS = {"band", "question", "triage", "signs", "advice", "kind", "topic", "entry", "score",
-          "answer", "alternatives", "stage", "note"}
+          "answer", "alternatives", "stage", "note", "misheard"}
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -7,6 +7,7 @@ and nothing else, so none of them can forget triage.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -30,6 +31,10 @@ TOO_LONG_NOTE = (
     "I read all of it for warning signs, but looked up the answer from its beginning only. "
     "Please ask one question at a time."
 )
+
+# A warning sign found only in something else the recogniser may have heard.
+MISHEARD = 'I may have misheard you; if you said "{said}", then: {advice}'
+TIERS = ("none", "urgent", "emergency")
 
 UNKNOWN_ANSWER = (
     "I'm sorry, the patient guide I was given does not answer that. "
@@ -75,6 +80,7 @@ class Reply:
     alternatives: tuple[Alternative, ...] = field(default=())
     stage: str | None = None         # the stage of recovery answered for, or None
     note: str | None = None          # what the person should know about how it was read
+    misheard: str | None = None      # what else was maybe heard, when the sign is only there
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +98,7 @@ class Reply:
                              for a in self.alternatives],
             "stage": self.stage,
             "note": self.note,
+            "misheard": self.misheard,
         }
 
     def as_text(self) -> str:
@@ -174,24 +181,44 @@ class Assistant:
     def _alt(self, entry: Entry, score: float) -> Alternative:
         return Alternative(entry.id, entry.topic, self.kb.topic(entry.topic).title, score)
 
-    def ask(self, question: str) -> Reply:
+    def ask(self, question: str, heard_also: Sequence[str] = ()) -> Reply:
+        """The reply to a question. `heard_also` is what else a recogniser may have
+        heard: it is read for warning signs only, and a sign found only there is
+        routed all the same, saying it may have been misheard."""
         text = question if isinstance(question, str) else str(question)
-        reply = self._for_stage(self._ask(text), stage_in(text[:MAX_QUESTION_CHARS]))
+        reply = self._for_stage(self._ask(text, heard_also), stage_in(text[:MAX_QUESTION_CHARS]))
         if len(text.strip()) > MATCH_CHARS:
             return replace(reply, note=TOO_LONG_NOTE.format(chars=len(text.strip())))
         return reply
 
-    def _ask(self, text: str) -> Reply:
+    def _triage(self, text: str, heard_also: Sequence[str]) -> tuple[Triage, str | None]:
+        """Triage of the message, or of something else that may have been heard when
+        that raises a higher tier; with it, what that was (None: the message itself)."""
+        triage, misheard = self.triager.triage(text), None
+        for other in heard_also:
+            maybe = self.triager.triage(other)
+            if TIERS.index(maybe.tier) > TIERS.index(triage.tier):
+                triage, misheard = maybe, other
+        return triage, misheard
+
+    def _ask(self, text: str, heard_also: Sequence[str] = ()) -> Reply:
         shown = text.strip()
         if len(shown) > MAX_QUESTION_CHARS:
             shown = shown[:MAX_QUESTION_CHARS] + " [...]"     # cut, and it says so
         # Triage reads the whole message: a warning sign at the end of a long
         # message must not be cut off.
-        triage = self.triager.triage(text)
+        triage, misheard = self._triage(text, heard_also)
         advice = spoken = None
         if triage.fired:
             advice = format_advice(triage.advice or "", self.emergency_number)
             spoken = format_advice(triage.spoken or "", self.emergency_number)
+            if misheard is not None:
+                advice = MISHEARD.format(said=misheard, advice=advice)
+                spoken = MISHEARD.format(said=misheard, advice=spoken)
+        return replace(self._reply(text, shown, triage, advice, spoken), misheard=misheard)
+
+    def _reply(self, text: str, shown: str, triage: Triage, advice: str | None,
+               spoken: str | None) -> Reply:
         if not shown:
             return self._plain(shown, triage, advice, spoken, EMPTY_ANSWER)
         if not any(ch.isalnum() for ch in shown):

@@ -113,7 +113,7 @@ class AssistantApp(App[None]):
             self.notify("Questions cannot be answered until the knowledge base is fixed.",
                         severity="error")
             return
-        reply = assistant.ask(event.question)
+        reply = assistant.ask(event.question, event.heard_also)
         self.present(reply, asked=event.question)
         if self.services.history is not None:
             self._record(self.services.history, reply)
@@ -217,9 +217,9 @@ class AssistantApp(App[None]):
         bar.start(recognizer, self.audio_source)
 
     async def on_listening_bar_heard(self, event: ListeningBar.Heard) -> None:
-        if event.transcript:            # the bar has told the user about anything else
-            self.main.put_question(event.transcript)
-            await self.ask(MainScreen.Asked(event.transcript))
+        if event.heard and event.heard.text:    # the bar has told the user about the rest
+            self.main.put_question(event.heard.text)
+            await self.ask(MainScreen.Asked(event.heard.text, event.heard.others))
 
     def on_unmount(self) -> None:
         self.services.close()

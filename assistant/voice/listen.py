@@ -22,7 +22,7 @@ import threading
 import time
 import tomllib
 import wave
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -267,25 +267,46 @@ def language_model(sentences: list[str], extra: dict[str, str], folder: Path) ->
 
 # ---- recognition ------------------------------------------------------------------
 
-class Recognizer:
-    """Turns 16 kHz mono speech into words. Load once; `transcribe` is thread-safe."""
+@dataclass(frozen=True)
+class Heard:
+    """What a recogniser made of a question: its best guess, which is answered, and
+    the other things the speaker may have said, which are only read for warning
+    signs (a sign found only there is routed with "I may have misheard you")."""
 
-    def __init__(self, kb: KnowledgeBase, model: str = "domain",
-                 cache: Path | None = None) -> None:
-        if model not in MODELS:
-            raise ValueError(f"model must be one of {MODELS}")
-        try:
-            from pocketsphinx import Decoder
-        except ImportError:
-            raise ListenError("Asking by voice needs pocketsphinx, which is not "
-                              "installed; please type.") from None
-        self.model = model
+    text: str
+    others: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, best: str, guesses: Iterable[str], others: int) -> Heard:
+        """The best guess, and up to `others` of the rest; blanks and repeats left out."""
+        seen = {" ".join(_WORD.findall(best.lower()))}
+        kept: list[str] = []
+        for guess in guesses:
+            key = " ".join(_WORD.findall(guess.lower()))
+            if key and key not in seen and len(kept) < others:
+                seen.add(key)
+                kept.append(guess.strip())
+        return cls(best.strip(), tuple(kept))
+
+
+NBEST = 4          # pocketsphinx's other guesses read for signs (bench/listen.py measures)
+
+
+def _words_only(hypothesis: str) -> str:
+    return " ".join(w for w in hypothesis.split() if not w.startswith(("<", "[")))
+
+
+class Decoders:
+    """pocketsphinx decoders for one model, one per sample rate, each made when
+    first needed. Thread-safe. Used here and in Whisper's process (the second
+    opinion), so it needs no knowledge base: only the model's files."""
+
+    def __init__(self, files: dict[str, str]) -> None:
+        from pocketsphinx import Decoder
+
+        self._files = files
         self._lock = threading.Lock()
-        self._files: dict[str, str] = {}
-        if model == "domain":
-            built = domain_model(kb, cache)
-            self._files = {"lm": str(built.lm), "dict": str(built.dictionary)}
-        self._decoders = {SAMPLE_RATE: Decoder(loglevel="FATAL", **self._files)}
+        self._decoders = {SAMPLE_RATE: Decoder(loglevel="FATAL", **files)}
 
     def _decoder(self, rate: int) -> Decoder:
         if rate not in self._decoders:
@@ -297,17 +318,51 @@ class Recognizer:
                                            **self._files)
         return self._decoders[rate]
 
-    def transcribe(self, speech: Speech) -> str:
+    def hear(self, speech: Speech, others: int = NBEST) -> Heard:
         if len(speech.pcm) < 2:
-            return ""                       # nothing to hear; pocketsphinx fails on it
+            return Heard("")                # nothing to hear; pocketsphinx fails on it
         with self._lock:
             decoder = self._decoder(speech.rate)
             decoder.start_utt()
             decoder.process_raw(dither(speech.pcm), full_utt=True)
             decoder.end_utt()
-            hyp = decoder.hyp()
-        text = hyp.hypstr if hyp is not None else ""
-        return " ".join(w for w in text.split() if not w.startswith(("<", "[")))
+            best = decoder.hyp()
+            guesses = [best.hypstr if best is not None else ""]
+            if others:
+                for n, hypothesis in enumerate(decoder.nbest()):
+                    if n > 4 * others:          # the list repeats itself; enough
+                        break
+                    guesses.append(hypothesis.hypstr)
+        return Heard.of(_words_only(guesses[0]), map(_words_only, guesses[1:]), others)
+
+
+class Recognizer:
+    """Turns 16 kHz mono speech into words with pocketsphinx. Load once; thread-safe."""
+
+    def __init__(self, kb: KnowledgeBase, model: str = "domain",
+                 cache: Path | None = None) -> None:
+        if model not in MODELS:
+            raise ValueError(f"model must be one of {MODELS}")
+        self.model = model
+        files: dict[str, str] = {}
+        if model == "domain":
+            built = domain_model(kb, cache)
+            files = {"lm": str(built.lm), "dict": str(built.dictionary)}
+        self.decoders = _decoders(files, "Asking by voice needs pocketsphinx, which is not "
+                                         "installed; please type.")
+
+    def hear(self, speech: Speech, others: int = NBEST) -> Heard:
+        return self.decoders.hear(speech, others)
+
+    def transcribe(self, speech: Speech) -> str:
+        return self.hear(speech, 0).text
+
+
+def _decoders(files: dict[str, str], missing: str) -> Decoders:
+    try:
+        return Decoders(files)
+    except ImportError:
+        raise ListenError(missing) from None
 
 
 # ---- listening: a source of frames, and the end of speech --------------------------

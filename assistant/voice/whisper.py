@@ -36,13 +36,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..answering.knowledge import KnowledgeBase
-from .listen import ListenError, Recognizer, Speech
+from .listen import NBEST, Heard, ListenError, Recognizer, Speech, domain_model
 
 MODEL_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
 MODELS = ("whisper", "domain", "general")
 IDLE_SECONDS = 180.0          # stop the process after three minutes without a question
 LOAD_TIMEOUT = 120.0          # a runaway guard: loading takes about a second
 PROMPT_SIGN_WORDS = 40
+WHISPER_OTHERS = 2            # Whisper's next guesses after its best, read for warning signs
 _WORD = re.compile(r"[a-z]+")
 _GUIDE_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
@@ -52,6 +53,7 @@ class Transcriber(Protocol):
 
     model: str
 
+    def hear(self, speech: Speech, others: int = ...) -> Heard: ...
     def transcribe(self, speech: Speech) -> str: ...
 
 
@@ -202,7 +204,8 @@ class WhisperRecognizer:
             return f"the Whisper process could not start ({exc.strerror or exc})"
         self._process = process
         config = {"folder": str(folder), "sha256": MODEL_SHA256, "prompt": self.prompt,
-                  "hotwords": self.hotwords, "threads": self.threads, "beam": self.beam}
+                  "hotwords": self.hotwords, "threads": self.threads, "beam": self.beam,
+                  "sphinx": self._second_opinion()}
         try:
             self._send(json.dumps(config).encode() + b"\n")
             answer = self._receive(LOAD_TIMEOUT)
@@ -215,6 +218,14 @@ class WhisperRecognizer:
         self.load_seconds = float(answer.get("ready", 0.0))
         self._loaded.set()
         return None
+
+    def _second_opinion(self) -> dict[str, str] | None:
+        """The domain model's files, for pocketsphinx beside Whisper in its process."""
+        try:
+            built = domain_model(self.kb)
+        except (ListenError, ImportError, OSError):
+            return None                   # Whisper's own guesses are all there is
+        return {"lm": str(built.lm), "dict": str(built.dictionary)}
 
     def _send(self, data: bytes) -> None:
         assert self._process is not None and self._process.stdin is not None
@@ -280,28 +291,34 @@ class WhisperRecognizer:
                 self.on_notice(fallback_notice(reason))
         return self.fallback
 
-    def transcribe(self, speech: Speech) -> str:
+    def hear(self, speech: Speech, others: int = WHISPER_OTHERS) -> Heard:
+        """The best guess, and (with `others` > 0) Whisper's next guesses and
+        pocketsphinx's, which are read for warning signs (bench/listen.py measures
+        how many each adds)."""
         if self.fallback is not None:
-            return self.fallback.transcribe(speech)
+            return self.fallback.hear(speech, NBEST if others else 0)
         with self._lock:
-            text: str | None = None
+            heard: Heard | None = None
             if self._ensure():
                 try:
-                    self._send(json.dumps({"rate": speech.rate,
-                                           "bytes": len(speech.pcm)}).encode() + b"\n"
-                               + speech.pcm)
+                    self._send(json.dumps({"rate": speech.rate, "bytes": len(speech.pcm),
+                                           "others": others}).encode() + b"\n" + speech.pcm)
                     answer = self._receive(LOAD_TIMEOUT + 10 * speech.seconds)
-                    text = str(answer.get("text", ""))
+                    heard = Heard.of(str(answer.get("text", "")),
+                                     map(str, answer.get("others", [])), others + 1)
                     self.peak_mb = float(answer.get("peak_mb", 0.0)) or self.peak_mb
                 except (OSError, ValueError) as exc:
                     self._stop_process()
                     self._problem = f"the Whisper process stopped ({exc})"
             self._last_used = time.monotonic()
-        if text is None:
+        if heard is None:
             return self._fall_back(self._problem or "Whisper could not be used") \
-                .transcribe(speech)
+                .hear(speech, NBEST if others else 0)
         self._arm_idle_stop()
-        return text
+        return heard
+
+    def transcribe(self, speech: Speech) -> str:
+        return self.hear(speech, 0).text
 
 
 def open_recognizer(kb: KnowledgeBase, model: str = "whisper",

@@ -5,12 +5,16 @@ stopped (see whisper.py, which starts and stops it). It speaks a small
 protocol over its standard input and output; anything a library prints goes
 to standard error, which the parent throws away:
 
-- in:  one JSON line {"folder", "sha256", "prompt", "hotwords", "threads"}
+- in:  one JSON line {"folder", "sha256", "prompt", "hotwords", "threads", "beam",
+  "sphinx": the domain model's {"lm", "dict"} files or null}
 - out: {"ready": load_seconds} or {"error": "one plain sentence"}
-- then, for each question, in: {"rate": HZ, "bytes": N} and N bytes of 16-bit
-  mono samples; out: {"text": ..., "seconds": decoding time, "peak_mb": ...}
+- then, for each question, in: {"rate": HZ, "bytes": N, "others": K} and N bytes
+  of 16-bit mono samples; out: {"text": the best guess, "others": Whisper's K next
+  best guesses and, when K > 0, pocketsphinx's best, "seconds": decoding time,
+  "peak_mb": ...}
 
-Only the standard library, numpy and faster-whisper; nothing of the app.
+Only the standard library, numpy, faster-whisper and, for the second opinion,
+pocketsphinx through listen.Decoders; nothing else of the app.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import os
 import resource
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
@@ -72,6 +77,63 @@ def _say(out: IO[str], **message: Any) -> None:
     out.flush()
 
 
+WINDOW = 3000             # Whisper hears 30 s at a time: 3000 frames of features
+NO_SPEECH = 0.6           # faster-whisper's own test for "nobody spoke" (with LOW_LOGPROB)
+LOW_LOGPROB = -1.0
+
+
+class Whisper:
+    """The model, and one question heard as its best guesses (beam search's n-best),
+    decoded straight through CTranslate2 as faster-whisper itself does, since its
+    `transcribe` gives only the best."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        from faster_whisper import WhisperModel
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        self.model = WhisperModel(config["folder"], device="cpu", compute_type="int8",
+                                  cpu_threads=int(config.get("threads", 2)), num_workers=1,
+                                  local_files_only=True)
+        self.beam = int(config.get("beam", 5))
+        self.tokenizer = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual,
+                                   task="transcribe", language="en")
+        told = self.tokenizer.encode(" " + config["prompt"].strip()) \
+            if config.get("prompt") else []
+        self.prompt = self.model.get_prompt(
+            self.tokenizer, told[-(self.model.max_length // 2 - 1):], without_timestamps=True,
+            hotwords=config.get("hotwords") or None)
+        self.suppress = list(get_suppressed_tokens(self.tokenizer, [-1]) or [])
+
+    def hear(self, audio: Any, others: int) -> list[str]:
+        import numpy as np
+
+        features = self.model.feature_extractor(audio)[:, :WINDOW]
+        features = np.pad(features, ((0, 0), (0, WINDOW - features.shape[1])))
+        result = self.model.model.generate(
+            self.model.encode(features), [self.prompt], beam_size=max(self.beam, others + 1),
+            num_hypotheses=others + 1, max_length=self.model.max_length, return_scores=True,
+            return_no_speech_prob=True, suppress_blank=True, suppress_tokens=self.suppress)[0]
+        best = result.sequences_ids[0]
+        logprob = result.scores[0] * len(best) / (len(best) + 1)
+        if result.no_speech_prob > NO_SPEECH and logprob < LOW_LOGPROB:
+            return []                               # noise, not words: say nothing was heard
+        return [self.tokenizer.decode(tokens).strip() for tokens in result.sequences_ids]
+
+
+def second_opinion(config: dict[str, Any]) -> Any:
+    """pocketsphinx with the domain model, read for warning signs beside Whisper; None
+    when it cannot run (then Whisper's own guesses are all there is)."""
+    if not config.get("sphinx"):
+        return None
+    try:
+        from assistant.voice.listen import Decoders
+
+        return Decoders(config["sphinx"])
+    except Exception:               # pocketsphinx missing or its files unreadable
+        return None
+
+
 def serve(given: IO[bytes], out: IO[str]) -> None:
     config = json.loads(given.readline() or "{}")
     started = time.perf_counter()
@@ -79,36 +141,42 @@ def serve(given: IO[bytes], out: IO[str]) -> None:
     if problem:
         _say(out, error=problem)
         return
-    try:
-        from faster_whisper import WhisperModel
-    except ImportError:
-        _say(out, error="faster-whisper is not installed")
-        return
     import numpy as np
 
     try:
-        model = WhisperModel(config["folder"], device="cpu", compute_type="int8",
-                             cpu_threads=int(config.get("threads", 2)), num_workers=1,
-                             local_files_only=True)
+        whisper = Whisper(config)
+    except ImportError:
+        _say(out, error="faster-whisper is not installed")
+        return
     except Exception as exc:        # ctranslate2 raises plain RuntimeErrors and more
         _say(out, error=f"the Whisper model could not be loaded ({exc})")
         return
+    sphinx = second_opinion(config)
+    pool = ThreadPoolExecutor(max_workers=1)
     _say(out, ready=time.perf_counter() - started)
     while header := given.readline():
         asked = json.loads(header)
         raw = given.read(int(asked["bytes"]))
+        others = int(asked.get("others", 0))
         t0 = time.perf_counter()
+        guesses: list[str] = []
+        opinion: Future[Any] | None = None
+        if sphinx is not None and others:
+            from assistant.voice.listen import Speech
+
+            # pocketsphinx hears it alongside Whisper: both free the GIL while decoding.
+            opinion = pool.submit(sphinx.hear, Speech(raw[: len(raw) // 2 * 2],
+                                                      int(asked["rate"])), 0)
         samples = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.float32)
         audio = to_16k(samples / 32768.0, int(asked["rate"]))
-        text = ""
         if len(audio) >= RATE // 5:
-            segments, _ = model.transcribe(
-                audio, language="en", beam_size=int(config.get("beam", 5)), temperature=0.0,
-                initial_prompt=config.get("prompt") or None,
-                hotwords=config.get("hotwords") or None, vad_filter=False,
-                condition_on_previous_text=False, without_timestamps=True)
-            text = " ".join(s.text.strip() for s in segments).strip()
-        _say(out, text=text, seconds=time.perf_counter() - t0, peak_mb=peak_mb())
+            guesses = whisper.hear(audio, others)
+        second: list[str] = []
+        if opinion is not None and guesses:         # no words: noise, not a question
+            with contextlib.suppress(Exception):    # a second opinion that failed: none
+                second = [opinion.result().text]
+        _say(out, text=guesses[0] if guesses else "", others=guesses[1:] + second,
+             seconds=time.perf_counter() - t0, peak_mb=peak_mb())
 
 
 def main() -> None:

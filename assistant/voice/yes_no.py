@@ -10,16 +10,14 @@ not sure asks again.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from ..answering.checkup import understand
 from ..answering.knowledge import KnowledgeBase
 from .listen import (
-    SAMPLE_RATE,
-    ListenError,
     Recognizer,
     Speech,
+    _decoders,
     _extra_pronunciations,
     cache_folder,
     corpus,
@@ -44,19 +42,14 @@ class AnswerRecognizer(Recognizer):
     """A `Recognizer` whose model expects short answers; `hear` says which one."""
 
     def __init__(self, kb: KnowledgeBase, cache: Path | None = None) -> None:
-        try:
-            from pocketsphinx import Decoder
-        except ImportError:
-            raise ListenError("Answering by voice needs pocketsphinx, which is not "
-                              "installed; please press Y, N or S.") from None
         self.model = "answers"
-        self._lock = threading.Lock()
         built = language_model(answer_corpus(kb), _extra_pronunciations(kb),
                                (cache or cache_folder()) / "answers")
-        self._files = {"lm": str(built.lm), "dict": str(built.dictionary)}
-        self._decoders = {SAMPLE_RATE: Decoder(loglevel="FATAL", **self._files)}
+        self.decoders = _decoders({"lm": str(built.lm), "dict": str(built.dictionary)},
+                                  "Answering by voice needs pocketsphinx, which is not "
+                                  "installed; please press Y, N or S.")
 
-    def hear(self, speech: Speech) -> tuple[str, str | None]:
+    def answer(self, speech: Speech) -> tuple[str, str | None]:
         """What was heard, and the answer it is (None: ask again)."""
         heard = self.transcribe(speech)
         return heard, understand(heard)

@@ -141,7 +141,7 @@ class CheckScreen(ModalScreen[CheckResult]):
                 recognizer = _recognizers[id(kb)] = AnswerRecognizer(kb)
             source = self.audio_source() if self.audio_source else MicrophoneSource()
             speech = record_question(source, stop)
-            heard, said = recognizer.hear(speech) if speech.seconds >= 0.2 else ("", None)
+            heard, said = recognizer.answer(speech) if speech.seconds >= 0.2 else ("", None)
         except (ListenError, OSError, RuntimeError) as exc:
             self.app.call_from_thread(self._heard, "", None, str(exc))
             return

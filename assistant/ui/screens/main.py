@@ -39,9 +39,13 @@ class MainScreen(Screen[None]):
     (from the widgets, passed up) a topic chosen and what was heard."""
 
     class Asked(Message):
-        def __init__(self, question: str) -> None:
+        """A question to answer; `heard_also` is what else a recogniser may have
+        heard (read for warning signs only)."""
+
+        def __init__(self, question: str, heard_also: tuple[str, ...] = ()) -> None:
             super().__init__()
             self.question = question
+            self.heard_also = heard_also
 
     class Typing(Message):
         """The user started typing: reading aloud stops for them."""

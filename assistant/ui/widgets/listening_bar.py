@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 if TYPE_CHECKING:
+    from ...voice import listen as voice
     from ...voice.listen import AudioSource
     from ...voice.whisper import Transcriber
 
@@ -33,12 +34,12 @@ class ListeningBar(Horizontal):
     listening: reactive[bool] = reactive(False)
 
     class Heard(Message):
-        """Listening ended: the words heard ("" when none could be made out, None
-        when nobody spoke), or the problem that stopped it."""
+        """Listening ended: what was heard (its text "" when no words could be made
+        out; None when nobody spoke), or the problem that stopped it."""
 
-        def __init__(self, transcript: str | None, problem: str | None) -> None:
+        def __init__(self, heard: voice.Heard | None, problem: str | None) -> None:
             super().__init__()
-            self.transcript = transcript
+            self.heard = heard
             self.problem = problem
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -80,20 +81,20 @@ class ListeningBar(Horizontal):
         try:
             speech = record_question(source() if source else MicrophoneSource(), stop,
                                      on_level=show_level)
-            transcript = recognizer.transcribe(speech) if speech.seconds >= 0.2 else None
+            heard = recognizer.hear(speech) if speech.seconds >= 0.2 else None
         except ListenError as exc:
             self.post_message(self.Heard(None, str(exc)))
             return
-        self.post_message(self.Heard(transcript, None))
+        self.post_message(self.Heard(heard, None))
 
     def on_listening_bar_heard(self, event: Heard) -> None:
         """Say what went wrong here; only words heard go on to the app."""
         self._stop = None
         self.listening = False
-        if event.problem or not event.transcript:
+        if event.problem or event.heard is None or not event.heard.text:
             event.stop()
-            self.notify(event.problem or (NO_WORDS if event.transcript == "" else
-                                          NOTHING_HEARD), severity="warning", timeout=10)
+            self.notify(event.problem or (NOTHING_HEARD if event.heard is None else NO_WORDS),
+                        severity="warning", timeout=10)
 
     def on_unmount(self) -> None:
         self.stop()
