@@ -86,13 +86,23 @@ YES_NO_VOICES = [("en-us", 150), ("en-gb", 130), ("en-us", 170), ("en-us+f3", 14
 
 
 def yes_no() -> None:
-    """`--yes-no`: the check's answers spoken by espeak-ng voices, heard by its model."""
-    from assistant.voice.yes_no import AnswerRecognizer
+    """`--yes-no`: the check's answers spoken by espeak-ng voices, heard the way the
+    check hears them: by Whisper with the answers' prompt, and by the pocketsphinx
+    answer model (the fallback)."""
+    from assistant.voice.yes_no import AnswerListener
 
     kb = load_knowledge()
-    started = time.perf_counter()
-    recognizer = AnswerRecognizer(kb)
-    loaded = time.perf_counter() - started
+    whisper = WhisperRecognizer(kb, idle_seconds=3600)
+    for name, listener in (("Whisper, answers' prompt", AnswerListener(kb, whisper)),
+                           ("pocketsphinx answer model", AnswerListener(kb, None))):
+        yes_no_with(name, listener)
+    whisper.stop()
+
+
+def yes_no_with(name: str, listener: object) -> None:
+    from assistant.voice.yes_no import AnswerListener
+
+    assert isinstance(listener, AnswerListener)
     right = total = asked_again = others = 0
     core = {"yes", "no", "not sure", "yeah", "nope"}       # the words the issue names
     core_right = core_total = 0
@@ -103,7 +113,7 @@ def yes_no() -> None:
         for voice, rate in YES_NO_VOICES:
             for said, meant in YES_NO:
                 t0 = time.perf_counter()
-                heard, answer = recognizer.answer(spoken(said, voice, rate, Path(tmp)))
+                heard, answer = listener.answer(spoken(said, voice, rate, Path(tmp)))
                 times.append(time.perf_counter() - t0)
                 total += 1
                 right += answer == meant
@@ -116,13 +126,13 @@ def yes_no() -> None:
                 if answer != meant:
                     wrong.append(f"{voice} at {rate}: {said!r} heard as {heard!r} -> {answer}")
             for said in NOT_ANSWERS:
-                heard, answer = recognizer.answer(spoken(said, voice, rate, Path(tmp)))
+                heard, answer = listener.answer(spoken(said, voice, rate, Path(tmp)))
                 others += 1
                 asked_again += answer is None
                 if answer is not None:
                     wrong.append(f"{voice} at {rate}: {said!r} heard as {heard!r} -> {answer}")
-    print(f"Spoken yes / no / not sure: {len(YES_NO)} answers x {len(YES_NO_VOICES)} "
-          "espeak-ng voices")
+    print(f"{name}: spoken yes / no / not sure, {len(YES_NO)} answers x "
+          f"{len(YES_NO_VOICES)} espeak-ng voices")
     print(f"  understood correctly       {100 * right / total:5.1f}%  ({right}/{total})")
     print(f"  yes/no/not sure/yeah/nope  {100 * core_right / core_total:5.1f}%  "
           f"({core_right}/{core_total})")
@@ -130,10 +140,11 @@ def yes_no() -> None:
         print(f"    {voice:<22} {100 * ok / n:5.1f}%")
     print(f"  other speech asked again   {100 * asked_again / others:5.1f}%  "
           f"({asked_again}/{others})")
-    print(f"  median seconds to hear one {statistics.median(times):5.2f}")
-    print(f"  model load, seconds        {loaded:5.2f}")
+    print(f"  median seconds to hear one {statistics.median(times):5.2f} (the first loads "
+          "the model)")
     for line in wrong:
         print(f"  missed: {line}")
+    print()
 
 
 def rss_mb() -> float:

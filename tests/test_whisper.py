@@ -234,3 +234,19 @@ def test_the_prompt_is_built_from_the_knowledge_base(kb: KnowledgeBase) -> None:
         assert word in prompt and word in asked          # only words people ask with
     assert "laminectomy" in words                        # the guide's own term
     assert any(word in kb.triage.words for word in words)   # a warning sign's word list
+
+
+@pytest.mark.parametrize(("said", "meant"), [("yes", "yes"), ("nope", "no"),
+                                             ("I'm not sure", "not sure"), ("banana", None)])
+def test_the_check_hears_its_answers_through_whisper_with_their_own_prompt(
+        kb: KnowledgeBase, said: str, meant: str | None, tmp_path: Path) -> None:
+    from assistant.voice.yes_no import AnswerListener
+
+    recognizer = WhisperRecognizer(kb, on_notice=pytest.fail)
+    listener = AnswerListener(kb, recognizer)
+    try:
+        heard, answer = listener.answer(read_wav(say(said, tmp_path / "a.wav", "en-gb", 130)))
+        assert recognizer.running                        # Whisper heard it, no fallback
+    finally:
+        recognizer.stop()
+    assert answer == meant, heard

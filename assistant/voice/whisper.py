@@ -291,10 +291,11 @@ class WhisperRecognizer:
                 self.on_notice(fallback_notice(reason))
         return self.fallback
 
-    def hear(self, speech: Speech, others: int = WHISPER_OTHERS) -> Heard:
+    def hear(self, speech: Speech, others: int = WHISPER_OTHERS,
+             prompt: str | None = None) -> Heard:
         """The best guess, and (with `others` > 0) Whisper's next guesses and
         pocketsphinx's, which are read for warning signs (bench/listen.py measures
-        how many each adds)."""
+        how many each adds). `prompt` replaces the usual one for this speech only."""
         if self.fallback is not None:
             return self.fallback.hear(speech, NBEST if others else 0)
         with self._lock:
@@ -302,7 +303,8 @@ class WhisperRecognizer:
             if self._ensure():
                 try:
                     self._send(json.dumps({"rate": speech.rate, "bytes": len(speech.pcm),
-                                           "others": others}).encode() + b"\n" + speech.pcm)
+                                           "others": others, "prompt": prompt}).encode()
+                               + b"\n" + speech.pcm)
                     answer = self._receive(LOAD_TIMEOUT + 10 * speech.seconds)
                     heard = Heard.of(str(answer.get("text", "")),
                                      map(str, answer.get("others", [])), others + 1)

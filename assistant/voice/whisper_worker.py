@@ -8,7 +8,8 @@ to standard error, which the parent throws away:
 - in:  one JSON line {"folder", "sha256", "prompt", "hotwords", "threads", "beam",
   "sphinx": the domain model's {"lm", "dict"} files or null}
 - out: {"ready": load_seconds} or {"error": "one plain sentence"}
-- then, for each question, in: {"rate": HZ, "bytes": N, "others": K} and N bytes
+- then, for each question, in: {"rate": HZ, "bytes": N, "others": K, "prompt":
+  this question's own prompt or null} and N bytes
   of 16-bit mono samples; out: {"text": the best guess, "others": Whisper's K next
   best guesses and, when K > 0, pocketsphinx's best, "seconds": decoding time,
   "peak_mb": ...}
@@ -98,20 +99,25 @@ class Whisper:
         self.beam = int(config.get("beam", 5))
         self.tokenizer = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual,
                                    task="transcribe", language="en")
-        told = self.tokenizer.encode(" " + config["prompt"].strip()) \
-            if config.get("prompt") else []
-        self.prompt = self.model.get_prompt(
-            self.tokenizer, told[-(self.model.max_length // 2 - 1):], without_timestamps=True,
-            hotwords=config.get("hotwords") or None)
+        self.hotwords = config.get("hotwords") or None
+        self.prompt = self.prompt_for(config.get("prompt"))
         self.suppress = list(get_suppressed_tokens(self.tokenizer, [-1]) or [])
 
-    def hear(self, audio: Any, others: int) -> list[str]:
+    def prompt_for(self, text: str | None) -> list[int]:
+        told = self.tokenizer.encode(" " + text.strip()) if text else []
+        return list(self.model.get_prompt(
+            self.tokenizer, told[-(self.model.max_length // 2 - 1):], without_timestamps=True,
+            hotwords=self.hotwords))
+
+    def hear(self, audio: Any, others: int, prompt: str | None = None) -> list[str]:
+        """Best guess first; `prompt` (for this question only) replaces the usual one."""
         import numpy as np
 
         features = self.model.feature_extractor(audio)[:, :WINDOW]
         features = np.pad(features, ((0, 0), (0, WINDOW - features.shape[1])))
+        told = self.prompt if prompt is None else self.prompt_for(prompt)
         result = self.model.model.generate(
-            self.model.encode(features), [self.prompt], beam_size=max(self.beam, others + 1),
+            self.model.encode(features), [told], beam_size=max(self.beam, others + 1),
             num_hypotheses=others + 1, max_length=self.model.max_length, return_scores=True,
             return_no_speech_prob=True, suppress_blank=True, suppress_tokens=self.suppress)[0]
         best = result.sequences_ids[0]
@@ -170,7 +176,7 @@ def serve(given: IO[bytes], out: IO[str]) -> None:
         samples = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.float32)
         audio = to_16k(samples / 32768.0, int(asked["rate"]))
         if len(audio) >= RATE // 5:
-            guesses = whisper.hear(audio, others)
+            guesses = whisper.hear(audio, others, asked.get("prompt"))
         second: list[str] = []
         if opinion is not None and guesses:         # no words: noise, not a question
             with contextlib.suppress(Exception):    # a second opinion that failed: none

@@ -33,11 +33,12 @@ if TYPE_CHECKING:
     from ...records.history import History
     from ...voice.listen import AudioSource
     from ...voice.speech import SpeechLayer
-    from ...voice.yes_no import AnswerRecognizer
+    from ...voice.whisper import Transcriber
+    from ...voice.yes_no import AnswerListener
     from ..app import AssistantApp
 
 HOW = "Answer with the buttons, or press Y for yes, N for no, S for not sure"
-_recognizers: dict[int, AnswerRecognizer] = {}     # one per knowledge base, made once
+_listeners: dict[int, AnswerListener] = {}      # one per knowledge base, made once
 
 
 class CheckScreen(ModalScreen[CheckResult]):
@@ -51,8 +52,10 @@ class CheckScreen(ModalScreen[CheckResult]):
 
     def __init__(self, check: Check, speech: SpeechLayer | None = None,
                  header: str | None = None, voice_problem: str | None = None,
-                 audio_source: Callable[[], AudioSource] | None = None) -> None:
+                 audio_source: Callable[[], AudioSource] | None = None,
+                 recognizer: Transcriber | None = None) -> None:
         super().__init__()
+        self.recognizer = recognizer                # the app's: Whisper hears answers best
         self.check = check
         self.speech = speech
         self.header = header
@@ -132,13 +135,13 @@ class CheckScreen(ModalScreen[CheckResult]):
     @work(thread=True, exclusive=True, group="check-listen", exit_on_error=False)
     def _listen(self, stop: threading.Event) -> None:
         from ...voice.listen import ListenError, MicrophoneSource, record_question
-        from ...voice.yes_no import AnswerRecognizer
+        from ...voice.yes_no import AnswerListener
 
         kb = self.check.assistant.kb
         try:
-            recognizer = _recognizers.get(id(kb))
-            if recognizer is None:
-                recognizer = _recognizers[id(kb)] = AnswerRecognizer(kb)
+            recognizer = _listeners.get(id(kb))
+            if recognizer is None or recognizer.whisper is not self.recognizer:
+                recognizer = _listeners[id(kb)] = AnswerListener(kb, self.recognizer)
             source = self.audio_source() if self.audio_source else MicrophoneSource()
             speech = record_question(source, stop)
             heard, said = recognizer.answer(speech) if speech.seconds >= 0.2 else ("", None)
@@ -191,5 +194,5 @@ def start_daily_check(app: AssistantApp) -> None:
     app.action_stop_speaking()
     app.push_screen(CheckScreen(Check(assistant), app.services.speech if app.auto_read else None,
                                 assistant.header(), app.services.voice_problem,
-                                app.audio_source),
+                                app.audio_source, app.services.recognizer),
                     checked)
