@@ -129,14 +129,25 @@ async def test_the_app_routes_a_sign_heard_only_in_another_guess() -> None:
         bar = app.main.query_one(ListeningBar)
         # What the listening worker posts when it has heard a question.
         bar.post_message(ListeningBar.Heard(
-            Heard("his leg is tight and he cant walk far", ("his leg is tight and he cant "
-                                                            "walk at all his legs just gave way",)),
-            None))
+            Heard("he wants to know when he can go for a longer walk",
+                  ("his legs just gave way and he cannot stand up",)), None))
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.main.query_one("#question", Input).value.startswith("his leg is tight")
+        assert app.main.query_one("#question", Input).value.startswith("he wants to know")
         banner = app.main.query_one(UrgentBanner)
         assert banner.has_class("shown")
         shown = str(banner.query_one("#banner-advice", Static).render())
-        assert "I may have misheard you" in shown and "legs just gave way" in shown
+        assert "I may have misheard you" in shown and "legs just gave way" in shown and "999" in shown
         assert speech.spoken[-1][0].startswith("I may have misheard you")
+
+
+def test_a_sign_heard_keeps_its_advice_before_a_higher_one_maybe_misheard(
+        assistant: Assistant) -> None:
+    reply = assistant.ask("I fell over in the garden this morning",
+                          ["I fell over in the garden and now I have wet myself"])
+    assert reply.triage == "emergency" and reply.misheard is not None
+    assert reply.advice is not None
+    urgent, _, maybe = reply.advice.partition("I may have misheard you")
+    assert "surgical team" in urgent and "999" in maybe              # both, in that order
+    named = {hit.id for hit in reply.signs}
+    assert "bladder-bowel" in named and "walking-balance" in named

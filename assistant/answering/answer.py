@@ -191,15 +191,22 @@ class Assistant:
             return replace(reply, note=TOO_LONG_NOTE.format(chars=len(text.strip())))
         return reply
 
-    def _triage(self, text: str, heard_also: Sequence[str]) -> tuple[Triage, str | None]:
-        """Triage of the message, or of something else that may have been heard when
-        that raises a higher tier; with it, what that was (None: the message itself)."""
-        triage, misheard = self.triager.triage(text), None
-        for other in heard_also:
-            maybe = self.triager.triage(other)
-            if TIERS.index(maybe.tier) > TIERS.index(triage.tier):
-                triage, misheard = maybe, other
-        return triage, misheard
+    def _triage(self, text: str, heard_also: Sequence[str]) -> tuple[Triage, Triage, str | None]:
+        """Triage of the message; of the other guess that raises the highest tier
+        above it (the message's own when none does); and what that guess was."""
+        heard = other = self.triager.triage(text)
+        misheard = None
+        for said in heard_also:
+            maybe = self.triager.triage(said)
+            if TIERS.index(maybe.tier) > TIERS.index(other.tier):
+                other, misheard = maybe, said
+        return heard, other, misheard
+
+    def _advice(self, triage: Triage | None) -> tuple[str | None, str | None]:
+        if triage is None or not triage.fired:
+            return None, None
+        return (format_advice(triage.advice or "", self.emergency_number),
+                format_advice(triage.spoken or "", self.emergency_number))
 
     def _ask(self, text: str, heard_also: Sequence[str] = ()) -> Reply:
         shown = text.strip()
@@ -207,14 +214,20 @@ class Assistant:
             shown = shown[:MAX_QUESTION_CHARS] + " [...]"     # cut, and it says so
         # Triage reads the whole message: a warning sign at the end of a long
         # message must not be cut off.
-        triage, misheard = self._triage(text, heard_also)
-        advice = spoken = None
-        if triage.fired:
-            advice = format_advice(triage.advice or "", self.emergency_number)
-            spoken = format_advice(triage.spoken or "", self.emergency_number)
-            if misheard is not None:
-                advice = MISHEARD.format(said=misheard, advice=advice)
-                spoken = MISHEARD.format(said=misheard, advice=spoken)
+        heard, other, misheard = self._triage(text, heard_also)
+        advice, spoken = self._advice(heard)
+        triage = heard
+        if misheard is not None:
+            # What was heard keeps its own advice; the higher tier that may have
+            # been said follows it, said to be maybe misheard.
+            maybe_advice, maybe_spoken = self._advice(other)
+            advice = " ".join(filter(None, [advice, MISHEARD.format(said=misheard,
+                                                                   advice=maybe_advice)]))
+            spoken = " ".join(filter(None, [spoken, MISHEARD.format(said=misheard,
+                                                                   advice=maybe_spoken)]))
+            named = {h.id for h in other.signs}
+            triage = replace(other, signs=other.signs + tuple(h for h in heard.signs
+                                                               if h.id not in named))
         return replace(self._reply(text, shown, triage, advice, spoken), misheard=misheard)
 
     def _reply(self, text: str, shown: str, triage: Triage, advice: str | None,
