@@ -147,6 +147,12 @@ def yes_no_with(name: str, listener: object) -> None:
     print()
 
 
+def table(head: str, rows: list[str]) -> None:
+    print(head)
+    print("-" * len(head))
+    print("\n".join(rows))
+
+
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -236,23 +242,19 @@ def main() -> None:
     def share(n: int, of: int) -> str:
         return f"{n}/{max(1, of)} ({100 * n / max(1, of):.0f}%)"
 
-    head = f"{'recogniser':<20}{'WER':>7}{'signs (of typed)':>18}{'topic (of typed)':>18}" \
-           f"{'s / 5 s':>9}{'load s':>8}{'peak MB':>9}"
-    print(head)
-    print("-" * len(head))
-    for name, s in stats.items():
-        print(f"{name:<20}{100 * s.errors / max(1, s.words):>6.1f}%"
-              f"{share(s.caught, typed.caught):>18}{share(s.right, typed.right):>18}"
-              f"{5 * statistics.median(s.per_second):>9.2f}{s.load:>8.2f}{s.memory:>9.0f}")
+    table(f"{'recogniser':<20}{'WER':>7}{'signs (of typed)':>18}{'topic (of typed)':>18}"
+          f"{'s / 5 s':>9}{'load s':>8}{'peak MB':>9}",
+          [f"{name:<20}{100 * s.errors / max(1, s.words):>6.1f}%"
+           f"{share(s.caught, typed.caught):>18}{share(s.right, typed.right):>18}"
+           f"{5 * statistics.median(s.per_second):>9.2f}{s.load:>8.2f}{s.memory:>9.0f}"
+           for name, s in stats.items()])
     print(f"\nWarning signs on the best guess alone, and with the other guesses read too "
           f"(n-best; for Whisper, its next {WHISPER_OTHERS} and pocketsphinx's best):")
-    head = f"{'recogniser':<20}{'signs, best':>16}{'signs, n-best':>16}" \
-           f"{'topics flagged, best':>22}{'n-best':>12}"
-    print(head)
-    print("-" * len(head))
-    for name, s in stats.items():
-        print(f"{name:<20}{share(s.caught, signs):>16}{share(s.caught_all, signs):>16}"
-              f"{share(s.flagged, topics):>22}{share(s.flagged_all, topics):>12}")
+    table(f"{'recogniser':<20}{'signs, best':>16}{'signs, n-best':>16}"
+          f"{'topics flagged, best':>22}{'n-best':>12}",
+          [f"{name:<20}{share(s.caught, signs):>16}{share(s.caught_all, signs):>16}"
+           f"{share(s.flagged, topics):>22}{share(s.flagged_all, topics):>12}"
+           for name, s in stats.items()])
     print(f"\nworst seconds per 5 s, whisper: {5 * max(stats['whisper'].per_second):.2f}; "
           f"peak MB for Whisper is its own process, for pocketsphinx what loading it "
           f"added here.\nWhisper's prompt (from the knowledge base): {initial_prompt(kb)}")
