@@ -120,7 +120,7 @@ def _recovery_options(p: argparse.ArgumentParser, default: object = None) -> Non
 
 
 def _day(text: str) -> str:
-    from .answering.recovery import parse_date
+    from .answering.dates import parse_date
 
     try:
         return parse_date(text).isoformat()

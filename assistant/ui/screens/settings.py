@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, Switch
 
-from ...answering.recovery import DATE_EXAMPLE
+from ...answering.dates import DATE_EXAMPLE
 from ...config import MAX_RATE, MIN_RATE, RATE_STEP
 from ...records.settings import EMERGENCY_NUMBERS, THEMES, BadValue, Settings, check_value
 
