@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 
 from ..config import AppConfig
 from .screens.main import MainScreen
 from .services import Services, from_thread
-from .theme import THEMES
+from .theme import start_with_theme
 from .widgets.answer_block import AnswerBlock
 from .widgets.listening_bar import ListeningBar
 from .widgets.speech_controls import SpeechControls
@@ -63,13 +64,16 @@ class AssistantApp(App[None]):
         self.auto_read = config.auto_read
         self.last_reply: Reply | None = None
         self.ready = asyncio.Event()
-        # Set before the first stylesheet pass: switching later parses all CSS twice.
-        for theme in THEMES:
-            self.register_theme(theme)
-        self.theme = config.theme if config.theme in self.available_themes else THEMES[0].name
+        start_with_theme(self, config.theme)
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
+
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """A widget is styled when it is mounted; styling it before, as a Button's
+        constructor does three times, is work thrown away."""
+        if node is self or node.is_attached:
+            super().update_styles(node, animate)
 
     def on_ready(self) -> None:
         for notice in self.config.notices:
