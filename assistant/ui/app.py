@@ -147,13 +147,9 @@ class AssistantApp(App[None]):
         self.push_screen(HelpScreen())        # where F1 again closes it
 
     def action_browse_topics(self) -> None:
-        from .screens.topic_browser import TopicBrowser
+        from .screens.topic_browser import browse_topics
 
-        if self.services.assistant is None or isinstance(self.screen, TopicBrowser):
-            return
-        self.push_screen(TopicBrowser(self.services.assistant.kb),
-                         lambda chosen: self.show_entry(AnswerBlock.EntryChosen(chosen))
-                         if chosen else None)
+        browse_topics(self)
 
     def action_read_aloud(self) -> None:
         if self.services.speech is not None and self.last_reply is not None:
@@ -176,13 +172,9 @@ class AssistantApp(App[None]):
                     else "Answers will not be read aloud; press F5 to hear one.")
 
     def action_settings(self) -> None:
-        from ..records.settings import settings_path
-        from .screens.settings import SettingsScreen
+        from .screens.settings import open_settings
 
-        if not isinstance(self.screen, SettingsScreen):
-            self.push_screen(SettingsScreen(self.services.settings(self.auto_read, self.theme),
-                                            settings_path()),
-                             lambda chosen: self.use_settings(chosen) if chosen else None)
+        open_settings(self)
 
     def use_settings(self, settings: Settings, quiet: bool = False) -> None:
         """Save the settings, then put every one of them into effect now."""
