@@ -22,7 +22,7 @@ from .widgets.listening_bar import ListeningBar
 from .widgets.speech_controls import SpeechControls
 
 if TYPE_CHECKING:
-    from ..answering.answer import Reply
+    from ..answering.answer import Assistant, Reply
     from ..records.history import History
     from ..records.settings import Settings
     from ..voice.listen import AudioSource
@@ -64,6 +64,7 @@ class AssistantApp(App[None]):
         self.auto_read = config.auto_read
         self.last_reply: Reply | None = None
         self.ready = asyncio.Event()
+        self._in_order = asyncio.Lock()
         start_with_theme(self, config.theme)
 
     def get_default_screen(self) -> MainScreen:
@@ -110,17 +111,25 @@ class AssistantApp(App[None]):
     # ---- answering -------------------------------------------------------
 
     @on(MainScreen.Asked)
-    async def ask(self, event: MainScreen.Asked) -> None:
-        await self.ready.wait()
-        assistant = self.services.assistant
-        if assistant is None:
-            self.notify("Questions cannot be answered until the knowledge base is fixed.",
-                        severity="error")
-            return
-        reply = assistant.ask(event.question, event.heard_also)
-        self.present(reply, asked=event.question)
-        if self.services.history is not None:
-            self._record(self.services.history, reply)
+    def ask(self, event: MainScreen.Asked) -> None:
+        self._reply(lambda a: a.ask(event.question, event.heard_also), event.question, True)
+
+    @work(group="answers", exit_on_error=False)
+    async def _reply(self, answer: Callable[[Assistant], Reply], asked: str | None,
+                     record: bool = False) -> None:
+        """Answer in a thread, and show the answers in the order asked; a question
+        asked while loading waits for it here, while every key keeps working."""
+        async with self._in_order:          # an asyncio.Lock wakes its waiters in turn
+            await self.ready.wait()
+            assistant = self.services.assistant
+            if assistant is None:
+                self.notify("Questions cannot be answered until the knowledge base is "
+                            "fixed.", severity="error")
+                return
+            reply = await asyncio.to_thread(answer, assistant)
+            self.present(reply, asked)
+            if record and self.services.history is not None:
+                self._record(self.services.history, reply)
 
     @work(thread=True, group="history", exit_on_error=False)
     def _record(self, history: History, reply: Reply) -> None:
@@ -128,8 +137,7 @@ class AssistantApp(App[None]):
 
     @on(AnswerBlock.EntryChosen)
     def show_entry(self, event: AnswerBlock.EntryChosen) -> None:
-        if self.services.assistant is not None:
-            self.present(self.services.assistant.answer_entry(event.entry_id), asked=None)
+        self._reply(lambda assistant: assistant.answer_entry(event.entry_id), asked=None)
 
     def present(self, reply: Reply, asked: str | None) -> None:
         """Show a reply, and read it: urgent advice first, and always."""
@@ -188,7 +196,7 @@ class AssistantApp(App[None]):
 
     def action_this_week(self) -> None:
         if self.services.assistant is not None:
-            self.present(self.services.assistant.this_week_reply(), asked="This week")
+            self._reply(lambda assistant: assistant.this_week_reply(), asked="This week")
 
     def action_daily_check(self) -> None:
         from .screens.check import start_daily_check
@@ -212,10 +220,10 @@ class AssistantApp(App[None]):
         self.action_stop_speaking()
         bar.start(recognizer, self.audio_source)
 
-    async def on_listening_bar_heard(self, event: ListeningBar.Heard) -> None:
+    def on_listening_bar_heard(self, event: ListeningBar.Heard) -> None:
         if event.heard and event.heard.text:    # the bar has told the user about the rest
             self.main.put_question(event.heard.text)
-            await self.ask(MainScreen.Asked(event.heard.text, event.heard.others))
+            self.ask(MainScreen.Asked(event.heard.text, event.heard.others))
 
     def on_unmount(self) -> None:
         self.services.close()
