@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Button, Input, Static
 
 from assistant.answering.answer import Assistant
-from assistant.config import AppConfig
+from assistant.config import AppConfig, SpeechSettings
 from assistant.records.history import History, history_path
 from assistant.ui.app import make_app
 from assistant.ui.screens.help import HelpScreen
@@ -145,6 +145,16 @@ async def test_ctrl_q_quits_while_a_question_waits_for_loading() -> None:
             await type_and_enter(pilot, "when can i drive again")
             await pilot.press("ctrl+q")
             assert app.return_code == 0
+
+
+async def test_the_speech_line_shows_the_settings_from_the_first_screen() -> None:
+    """It showed "Speed 145" and "Auto-read: on" whatever the settings said, until
+    a speech key was pressed."""
+    app, _ = recording_app(auto_read=False, speech=SpeechSettings(rate=175))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert str(app.main.query_one("#speech-status", Static).render()) == "Speed 175"
+        assert str(app.main.query_one("#auto-read", Button).label) == "F8 Auto-read: off"
 
 
 async def test_topic_browser_shows_and_reads_a_topic(assistant: Assistant) -> None:

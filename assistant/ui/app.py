@@ -68,7 +68,7 @@ class AssistantApp(App[None]):
         start_with_theme(self, config.theme)
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen()
+        return MainScreen(self.config.speech.rate, self.auto_read)
 
     def update_styles(self, node: DOMNode, animate: bool = True) -> None:
         """A widget is styled when it is mounted; styling it before, as a Button's
