@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from .answering.knowledge import KnowledgeBase
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(commands: bool = True) -> argparse.ArgumentParser:
+    """`commands=False` for an empty command line: the app starts sooner without
+    building the commands' parsers, which no empty line can name."""
     p = argparse.ArgumentParser(
         prog="laminectomy-assistant",
         description="Answers questions about lumbar laminectomy from one patient guide. "
@@ -34,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="a plain prompt-and-answer loop, no screen drawing (for screen "
                         "readers; chosen by itself when input or output is not a terminal)")
     _recovery_options(p)
+    if not commands:
+        p.set_defaults(command=None)
+        return p
     sub = p.add_subparsers(dest="command")
 
     ask = sub.add_parser("ask", help="answer one question, or one per line from stdin")
@@ -120,7 +125,7 @@ def _recovery_options(p: argparse.ArgumentParser, default: object = None) -> Non
 
 
 def _day(text: str) -> str:
-    from .answering.recovery import parse_date
+    from .answering.dates import parse_date
 
     try:
         return parse_date(text).isoformat()
@@ -515,7 +520,8 @@ COMMANDS = {"ask": cmd_ask, "kb": cmd_kb, "speak": cmd_speak, "settings": cmd_se
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser(commands=bool(argv)).parse_args(argv)
     command = COMMANDS.get(args.command)
     if command is None:
         command = run_plain_mode if args.plain or not _in_a_terminal() else run_app

@@ -5,22 +5,39 @@ PulseAudio null sink) after a question has been answered and read aloud.
 
     .venv/bin/python bench/startup.py        (or: make bench)
 
-What is imported before the first screen, and why (everything else, the
-knowledge base, the trained models, numpy, rapidfuzz, speech, the history and
-the recogniser, loads in a worker after the first frame):
+Both sides run from bytecode: Textual's was written when pip installed it, and
+ours (and the bare app's) is written here first, as pip does for an installed
+wheel and Python does on a first run. Without it, where PYTHONDONTWRITEBYTECODE
+is set, every start would compile our modules from source (about 15 ms) while
+Textual's never are; the figure without bytecode is printed too.
 
-- textual, and with it rich, asyncio and platformdirs: the app itself.
-- assistant.cli, assistant.config: the arguments, and the settings the app
-  is built from (a broken settings file is told before the app opens).
+What is imported before the first screen, and why (the README's "For
+developers" says the same; everything else, the knowledge base, the trained
+models, numpy, rapidfuzz, speech, the history and the recogniser, loads in a
+worker after the first frame):
+
+- textual, and with it rich and asyncio: the app itself.
+- assistant.cli and argparse: the command line; an empty one builds only the
+  app's own options, not the commands' parsers. json: cli.py's --json output,
+  imported with it (under 1 ms).
 - assistant.console and assistant.answering.text (for `printable`): the one
-  writer every command uses, also for the messages before the app starts;
-  text.py needs only `re` and `unicodedata`.
-- assistant.ui.app, ui.theme, ui.screens.main and the widgets it shows:
-  the first screen. ui.services imports only config at module level.
+  writer every command uses, also for messages before the app starts; text.py
+  needs only `re` and `unicodedata`.
+- assistant.config: the settings the app is built from, as plain data.
+- assistant.records.settings, tomllib and platformdirs: the settings file
+  (theme, speech, emergency number; a broken one is told on the first screen),
+  and assistant.answering.dates to check the operation date in it (datetime
+  only: recovery.py, and the knowledge base's module behind it, wait).
+- assistant.ui.app, ui.theme and ui.services (which imports only config before
+  the first frame): the App, its colours, what it runs on.
+- ui.screens.main and the widgets it shows: conversation, question box, speech
+  line, stage line, and the hidden warning banner and listening bar, whose parts
+  are built on first use; answer_block for the message a link sends.
 """
 
 from __future__ import annotations
 
+import compileall
 import os
 import shutil
 import statistics
@@ -87,15 +104,37 @@ def peak_memory() -> float:
         shutil.rmtree(config, ignore_errors=True)
 
 
-def main() -> None:
-    if not Terminal.available():
-        raise SystemExit("tmux is needed (make test installs it)")
+def compare(runs: int) -> dict[str, list[float]]:
+    """Milliseconds to the first screen, each app in turn, `runs` times."""
     times: dict[str, list[float]] = {name: [] for name in APPS}
     for command, marker in APPS.values():
         first_screen(command, marker)                  # warm the disk cache once
-    for _ in range(RUNS):
+    for _ in range(runs):
         for name, (command, marker) in APPS.items():
             times[name].append(first_screen(command, marker))
+    return times
+
+
+def without_bytecode() -> None:
+    for folder in [*(ROOT / "assistant").rglob("__pycache__"), ROOT / "bench" / "__pycache__"]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    if not Terminal.available():
+        raise SystemExit("tmux is needed (make test installs it)")
+    without_bytecode()
+    if not sys.dont_write_bytecode:
+        print("(bytecode is written on the first start here, so it is measured with it)")
+    else:
+        slow = compare(RUNS // 3)
+        ratio = (statistics.median(slow["laminectomy-assistant"])
+                 / statistics.median(slow["bare Textual app"]))
+        print(f"without bytecode (PYTHONDONTWRITEBYTECODE is set): ratio {ratio:.2f}, "
+              f"{RUNS // 3} runs")
+    compileall.compile_dir(ROOT / "assistant", quiet=1)
+    compileall.compile_file(ROOT / "bench" / "bare_app.py", quiet=1)
+    times = compare(RUNS)
     medians = {name: statistics.median(values) for name, values in times.items()}
     for name, values in times.items():
         print(f"first screen, {name}: median {medians[name]:.0f} ms "

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import pytest
 from textual.binding import Binding
 from textual.widgets import Button, Input, Static
 
 from assistant.answering.answer import Assistant
-from assistant.config import AppConfig
+from assistant.config import AppConfig, SpeechSettings
+from assistant.records.history import History, history_path
 from assistant.ui.app import make_app
 from assistant.ui.screens.help import HelpScreen
 from assistant.ui.screens.topic_browser import TopicBrowser
@@ -16,7 +20,7 @@ from assistant.ui.widgets.speech_controls import SpeechControls
 from assistant.ui.widgets.urgent_banner import UrgentBanner
 from assistant.voice.speech import NO_DEVICE
 
-from .ui_support import ask, recording_app, started
+from .ui_support import answered, ask, recording_app, started
 
 
 def blocks(app) -> list[AnswerBlock]:  # type: ignore[no-untyped-def]
@@ -91,6 +95,68 @@ async def test_escape_and_typing_stop_speech() -> None:
         assert speech.stops == before + 2
 
 
+async def type_and_enter(pilot, question: str) -> None:  # type: ignore[no-untyped-def]
+    pilot.app.main.query_one("#question", Input).value = question
+    await pilot.press("enter")
+
+
+@contextlib.asynccontextmanager
+async def loading(app):  # type: ignore[no-untyped-def]
+    """As while the models load (a minute, the first time after a change): `ready`
+    not set. Set again at the end, also when a key was held up past the runaway
+    guard, so that the App can close and the test fails rather than hangs."""
+    app.ready.clear()
+    try:
+        async with asyncio.timeout(30):
+            yield
+    finally:
+        app.ready.set()
+
+
+async def test_keys_work_while_questions_wait_for_loading() -> None:
+    """Every key works while questions wait for loading; once it has ended they are
+    answered in the order asked, and each is kept in the history."""
+    app, speech = recording_app()
+    async with app.run_test() as pilot:
+        await started(pilot)
+        async with loading(app):
+            await type_and_enter(pilot, "when can i drive again")
+            await type_and_enter(pilot, "can i take a shower")
+            await pilot.press("f1")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("f1")
+            assert not isinstance(app.screen, HelpScreen) and blocks(app) == []
+        await answered(pilot)
+        assert [b.asked for b in blocks(app)] == ["when can i drive again",
+                                                  "can i take a shower"]
+        assert blocks(app)[0].reply.entry == "driving" and len(speech.spoken) == 2
+        await app.workers.wait_for_complete()        # the history's own worker
+    history = History(history_path())
+    assert [r.question for r in history.records()] == ["when can i drive again",
+                                                       "can i take a shower"]
+    history.close()
+
+
+async def test_ctrl_q_quits_while_a_question_waits_for_loading() -> None:
+    app, _ = recording_app()
+    async with app.run_test() as pilot:
+        await started(pilot)
+        async with loading(app):
+            await type_and_enter(pilot, "when can i drive again")
+            await pilot.press("ctrl+q")
+            assert app.return_code == 0
+
+
+async def test_the_speech_line_shows_the_settings_from_the_first_screen() -> None:
+    """It showed "Speed 145" and "Auto-read: on" whatever the settings said, until
+    a speech key was pressed."""
+    app, _ = recording_app(auto_read=False, speech=SpeechSettings(rate=175))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert str(app.main.query_one("#speech-status", Static).render()) == "Speed 175"
+        assert str(app.main.query_one("#auto-read", Button).label) == "F8 Auto-read: off"
+
+
 async def test_topic_browser_shows_and_reads_a_topic(assistant: Assistant) -> None:
     app, speech = recording_app()
     async with app.run_test() as pilot:
@@ -98,7 +164,7 @@ async def test_topic_browser_shows_and_reads_a_topic(assistant: Assistant) -> No
         await pilot.press("f2")
         assert isinstance(app.screen, TopicBrowser)
         await pilot.press("down", "enter")
-        await pilot.pause()
+        await answered(pilot)
         assert not isinstance(app.screen, TopicBrowser)
         [block] = blocks(app)
         first_group = assistant.kb.topics[0].group
@@ -132,7 +198,7 @@ async def test_low_confidence_offers_choosable_alternatives(assistant: Assistant
         links = list(block.query("Button.link").results(Button))
         assert [b.name for b in links] == [a.entry for a in expected.alternatives]
         await pilot.click(links[0])
-        await pilot.pause()
+        await answered(pilot)
         chosen = blocks(app)[-1]
         assert chosen.reply.entry == expected.alternatives[0].entry
         assert speech.spoken[-1] == [chosen.reply.answer]
@@ -146,7 +212,7 @@ async def test_related_links_are_keyboard_reachable() -> None:
         link = blocks(app)[0].query("Button.link").first(Button)
         link.focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await answered(pilot)
         assert blocks(app)[-1].reply.entry == link.name
 
 

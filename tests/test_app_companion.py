@@ -21,7 +21,7 @@ from assistant.ui.widgets.stage_header import StageHeader
 from assistant.ui.widgets.urgent_banner import UrgentBanner
 from assistant.voice.listen import WavSource
 
-from .ui_support import ask, recording_app, started
+from .ui_support import answered, ask, recording_app, started
 
 DAY10 = {"surgery_date": "2026-11-14", "today": "2026-11-24"}
 
@@ -78,10 +78,10 @@ async def test_this_week_key_and_button() -> None:
     async with app.run_test() as pilot:
         await started(pilot)
         await pilot.press("f12")
-        await pilot.pause()
+        await answered(pilot)
         assert last_answer(app).startswith("Day 10 after the operation: week 2. What to do:")
         await pilot.click("#this-week")
-        await pilot.pause()
+        await answered(pilot)
         assert len(app.main.query(AnswerBlock)) == 2
         assert speech.spoken[-1][-1].startswith("Day 10 after the operation")
 

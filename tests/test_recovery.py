@@ -13,14 +13,9 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.answer import Assistant
+from assistant.answering.dates import parse_date
 from assistant.answering.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
-from assistant.answering.recovery import (
-    BEFORE,
-    check_companion,
-    parse_date,
-    position,
-    stage_in,
-)
+from assistant.answering.recovery import BEFORE, check_companion, position, stage_in
 from assistant.records.settings import BadValue, Settings, check_value, load_settings
 
 SURGERY = date(2026, 11, 14)

@@ -69,4 +69,13 @@ async def ask(pilot: Pilot[None], question: str, typed: bool = False) -> None:
     else:
         pilot.app.screen.query_one("#question", Input).value = question
     await pilot.press("enter")
-    await pilot.pause()
+    await answered(pilot)
+
+
+async def answered(pilot: Pilot[None]) -> None:
+    """Until every question asked so far is answered on screen (answers are worked
+    out in the app's "answers" workers, so that keys work while one waits)."""
+    await pilot.pause()                 # the question reaches the app
+    app = pilot.app
+    await app.workers.wait_for_complete([w for w in app.workers if w.group == "answers"])
+    await pilot.pause()                 # and its answer is laid out

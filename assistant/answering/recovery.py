@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 from .knowledge import KnowledgeBase, Problem
@@ -23,25 +23,6 @@ BEFORE = "before-surgery"
 # timeref's last stage is for matching questions; the guide's table ends at
 # "after 6 weeks", so that row speaks for the months after too.
 LATEST = {"long-after": "after-6-weeks"}
-DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%Y/%m/%d")
-DATE_EXAMPLE = "2026-11-14 (year-month-day) or 14 November 2026"
-MAX_AHEAD = timedelta(days=366)
-EARLIEST = date(1950, 1, 1)
-
-
-def parse_date(text: str, today: date | None = None) -> date:
-    """A date as people write it without ambiguity; ValueError says how to write it."""
-    cleaned = " ".join(text.replace(",", " ").split())[:40]
-    for form in DATE_FORMATS:
-        try:
-            found = datetime.strptime(cleaned, form).date()
-        except ValueError:
-            continue
-        if found < EARLIEST or found > (today or date.today()) + MAX_AHEAD:
-            raise ValueError(f"{found:%d %B %Y} is not a likely date for the operation; "
-                             f"please check the year")
-        return found
-    raise ValueError(f"'{cleaned}' is not a date I can read; write it like {DATE_EXAMPLE}")
 
 
 @dataclass(frozen=True)

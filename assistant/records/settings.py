@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..answering.recovery import DATE_EXAMPLE, parse_date
+from ..answering.dates import DATE_EXAMPLE, parse_date
 from ..config import APP_NAME, MAX_RATE, MIN_RATE, AppConfig, SpeechSettings
 
 THEMES = {"high-contrast": "light text on black", "high-contrast-light": "dark text on white"}

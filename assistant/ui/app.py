@@ -11,17 +11,18 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 
 from ..config import AppConfig
 from .screens.main import MainScreen
 from .services import Services, from_thread
-from .theme import THEMES
+from .theme import start_with_theme
 from .widgets.answer_block import AnswerBlock
 from .widgets.listening_bar import ListeningBar
 from .widgets.speech_controls import SpeechControls
 
 if TYPE_CHECKING:
-    from ..answering.answer import Reply
+    from ..answering.answer import Assistant, Reply
     from ..records.history import History
     from ..records.settings import Settings
     from ..voice.listen import AudioSource
@@ -63,13 +64,17 @@ class AssistantApp(App[None]):
         self.auto_read = config.auto_read
         self.last_reply: Reply | None = None
         self.ready = asyncio.Event()
-        # Set before the first stylesheet pass: switching later parses all CSS twice.
-        for theme in THEMES:
-            self.register_theme(theme)
-        self.theme = config.theme if config.theme in self.available_themes else THEMES[0].name
+        self._in_order = asyncio.Lock()
+        start_with_theme(self, config.theme)
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen()
+        return MainScreen(self.config.speech.rate, self.auto_read)
+
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """A widget is styled when it is mounted; styling it before, as a Button's
+        constructor does three times, is work thrown away."""
+        if node is self or node.is_attached:
+            super().update_styles(node, animate)
 
     def on_ready(self) -> None:
         for notice in self.config.notices:
@@ -106,17 +111,25 @@ class AssistantApp(App[None]):
     # ---- answering -------------------------------------------------------
 
     @on(MainScreen.Asked)
-    async def ask(self, event: MainScreen.Asked) -> None:
-        await self.ready.wait()
-        assistant = self.services.assistant
-        if assistant is None:
-            self.notify("Questions cannot be answered until the knowledge base is fixed.",
-                        severity="error")
-            return
-        reply = assistant.ask(event.question, event.heard_also)
-        self.present(reply, asked=event.question)
-        if self.services.history is not None:
-            self._record(self.services.history, reply)
+    def ask(self, event: MainScreen.Asked) -> None:
+        self._reply(lambda a: a.ask(event.question, event.heard_also), event.question, True)
+
+    @work(group="answers", exit_on_error=False)
+    async def _reply(self, answer: Callable[[Assistant], Reply], asked: str | None,
+                     record: bool = False) -> None:
+        """Answer in a thread, and show the answers in the order asked; a question
+        asked while loading waits for it here, while every key keeps working."""
+        async with self._in_order:          # an asyncio.Lock wakes its waiters in turn
+            await self.ready.wait()
+            assistant = self.services.assistant
+            if assistant is None:
+                self.notify("Questions cannot be answered until the knowledge base is "
+                            "fixed.", severity="error")
+                return
+            reply = await asyncio.to_thread(answer, assistant)
+            self.present(reply, asked)
+            if record and self.services.history is not None:
+                self._record(self.services.history, reply)
 
     @work(thread=True, group="history", exit_on_error=False)
     def _record(self, history: History, reply: Reply) -> None:
@@ -124,8 +137,7 @@ class AssistantApp(App[None]):
 
     @on(AnswerBlock.EntryChosen)
     def show_entry(self, event: AnswerBlock.EntryChosen) -> None:
-        if self.services.assistant is not None:
-            self.present(self.services.assistant.answer_entry(event.entry_id), asked=None)
+        self._reply(lambda assistant: assistant.answer_entry(event.entry_id), asked=None)
 
     def present(self, reply: Reply, asked: str | None) -> None:
         """Show a reply, and read it: urgent advice first, and always."""
@@ -143,13 +155,9 @@ class AssistantApp(App[None]):
         self.push_screen(HelpScreen())        # where F1 again closes it
 
     def action_browse_topics(self) -> None:
-        from .screens.topic_browser import TopicBrowser
+        from .screens.topic_browser import browse_topics
 
-        if self.services.assistant is None or isinstance(self.screen, TopicBrowser):
-            return
-        self.push_screen(TopicBrowser(self.services.assistant.kb),
-                         lambda chosen: self.show_entry(AnswerBlock.EntryChosen(chosen))
-                         if chosen else None)
+        browse_topics(self)
 
     def action_read_aloud(self) -> None:
         if self.services.speech is not None and self.last_reply is not None:
@@ -172,13 +180,9 @@ class AssistantApp(App[None]):
                     else "Answers will not be read aloud; press F5 to hear one.")
 
     def action_settings(self) -> None:
-        from ..records.settings import settings_path
-        from .screens.settings import SettingsScreen
+        from .screens.settings import open_settings
 
-        if not isinstance(self.screen, SettingsScreen):
-            self.push_screen(SettingsScreen(self.services.settings(self.auto_read, self.theme),
-                                            settings_path()),
-                             lambda chosen: self.use_settings(chosen) if chosen else None)
+        open_settings(self)
 
     def use_settings(self, settings: Settings, quiet: bool = False) -> None:
         """Save the settings, then put every one of them into effect now."""
@@ -192,7 +196,7 @@ class AssistantApp(App[None]):
 
     def action_this_week(self) -> None:
         if self.services.assistant is not None:
-            self.present(self.services.assistant.this_week_reply(), asked="This week")
+            self._reply(lambda assistant: assistant.this_week_reply(), asked="This week")
 
     def action_daily_check(self) -> None:
         from .screens.check import start_daily_check
@@ -216,10 +220,10 @@ class AssistantApp(App[None]):
         self.action_stop_speaking()
         bar.start(recognizer, self.audio_source)
 
-    async def on_listening_bar_heard(self, event: ListeningBar.Heard) -> None:
+    def on_listening_bar_heard(self, event: ListeningBar.Heard) -> None:
         if event.heard and event.heard.text:    # the bar has told the user about the rest
             self.main.put_question(event.heard.text)
-            await self.ask(MainScreen.Asked(event.heard.text, event.heard.others))
+            self.ask(MainScreen.Asked(event.heard.text, event.heard.others))
 
     def on_unmount(self) -> None:
         self.services.close()

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from ...answering.recovery import DATE_EXAMPLE, parse_date
+from ...answering.dates import DATE_EXAMPLE, parse_date
 
 if TYPE_CHECKING:
     from ..app import AssistantApp

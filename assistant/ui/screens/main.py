@@ -50,6 +50,11 @@ class MainScreen(Screen[None]):
     class Typing(Message):
         """The user started typing: reading aloud stops for them."""
 
+    def __init__(self, rate: int, auto_read: bool) -> None:
+        """`rate` and `auto_read`: the speech line as the settings have it."""
+        super().__init__()
+        self._speech = rate, auto_read
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
             yield Static(TITLE, id="title")
@@ -65,7 +70,7 @@ class MainScreen(Screen[None]):
         yield UrgentBanner(id="banner")
         with Conversation(id="conversation"):
             yield Static(WELCOME, id="welcome", markup=False)
-        yield SpeechControls(id="controls")
+        yield SpeechControls(*self._speech, id="controls")
         yield ListeningBar(id="listening")
         with Horizontal(id="ask-bar"):
             yield QuestionInput()

@@ -18,12 +18,20 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, Switch
 
-from ...answering.recovery import DATE_EXAMPLE
+from ...answering.dates import DATE_EXAMPLE
 from ...config import MAX_RATE, MIN_RATE, RATE_STEP
-from ...records.settings import EMERGENCY_NUMBERS, THEMES, BadValue, Settings, check_value
+from ...records.settings import (
+    EMERGENCY_NUMBERS,
+    THEMES,
+    BadValue,
+    Settings,
+    check_value,
+    settings_path,
+)
 
 if TYPE_CHECKING:
     from ...voice.speech_engine import Voice
+    from ..app import AssistantApp
 
 OTHER = "other"
 LOUDNESS = [(f"{p}%", p / 100) for p in (100, 80, 60, 40, 20)]
@@ -177,3 +185,11 @@ class SettingsScreen(ModalScreen[Settings | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def open_settings(app: AssistantApp) -> None:
+    """F4: the settings, shown once; what is saved there applies at once."""
+    if not isinstance(app.screen, SettingsScreen):
+        app.push_screen(SettingsScreen(app.services.settings(app.auto_read, app.theme),
+                                       settings_path()),
+                        lambda chosen: app.use_settings(chosen) if chosen else None)

@@ -12,8 +12,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..widgets.answer_block import AnswerBlock
+
 if TYPE_CHECKING:
     from ...answering.knowledge import KnowledgeBase
+    from ..app import AssistantApp
 
 
 class TopicBrowser(ModalScreen[str | None]):
@@ -59,3 +62,14 @@ class TopicBrowser(ModalScreen[str | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def browse_topics(app: AssistantApp) -> None:
+    """F2: every topic, once the knowledge base has loaded; a chosen topic is
+    answered as a chosen link is."""
+    assistant = app.services.assistant
+    if assistant is None or isinstance(app.screen, TopicBrowser):
+        return
+    app.push_screen(TopicBrowser(assistant.kb),
+                    lambda chosen: app.show_entry(AnswerBlock.EntryChosen(chosen))
+                    if chosen else None)

@@ -46,7 +46,8 @@ class ListeningBar(Horizontal):
         super().__init__(id=id)
         self._stop: threading.Event | None = None
 
-    def compose(self) -> ComposeResult:
+    def _parts(self) -> ComposeResult:
+        """Mounted on first use: hidden until then, and start-up is faster without."""
         yield Static("Listening... ask your question now. Press F9 when you have finished.",
                      id="listening-text")
         yield Static(id="level-meter")
@@ -58,6 +59,8 @@ class ListeningBar(Horizontal):
         if not getattr(recognizer, "ready", True):
             recognizer.start()                                  # type: ignore[attr-defined]
             self.notify(GETTING_READY, timeout=8)
+        if not self.children:
+            self.mount_all(list(self._parts()))
         self._stop = threading.Event()
         self.listening = True
         self._listen(recognizer, source, self._stop)
@@ -106,6 +109,5 @@ class ListeningBar(Horizontal):
 
     def watch_level(self, value: float) -> None:
         filled = round(max(0.0, min(1.0, value)) * METER_CELLS)
-        if self.is_mounted:
-            self.query_one("#level-meter", Static).update(
-                "█" * filled + "░" * (METER_CELLS - filled))
+        for meter in self.query("#level-meter").results(Static):
+            meter.update("█" * filled + "░" * (METER_CELLS - filled))

@@ -15,6 +15,11 @@ class SpeechControls(Horizontal):
     auto_read: reactive[bool] = reactive(True)
     speaking: reactive[bool] = reactive(False)
 
+    def __init__(self, rate: int, auto_read: bool, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.set_reactive(SpeechControls.rate, rate)
+        self.set_reactive(SpeechControls.auto_read, auto_read)
+
     def compose(self) -> ComposeResult:
         yield Button("F5 Read", action="app.read_aloud", compact=True,
                      tooltip="Read the last answer aloud again")
@@ -24,28 +29,29 @@ class SpeechControls(Horizontal):
                      tooltip="Speak more slowly")
         yield Button("F7 Faster", action="app.speed('faster')", compact=True,
                      tooltip="Speak more quickly")
-        yield Button("F8 Auto-read", id="auto-read", action="app.toggle_auto_read",
+        yield Button(self._auto_read_label(), id="auto-read", action="app.toggle_auto_read",
                      compact=True, tooltip="Read every answer aloud as it appears, or not")
-        yield Static(id="speech-status")
+        yield Static(self._status(), id="speech-status")
+
+    def _status(self) -> str:
+        return f"Speed {self.rate}{'  Speaking...' if self.speaking else ''}"
+
+    def _auto_read_label(self) -> str:
+        return "F8 Auto-read: on" if self.auto_read else "F8 Auto-read: off"
 
     def _refresh_status(self) -> None:
-        state = "  Speaking..." if self.speaking else ""
-        self.query_one("#speech-status", Static).update(f"Speed {self.rate}{state}")
-        self.query_one("#auto-read", Button).label = (
-            "F8 Auto-read: on" if self.auto_read else "F8 Auto-read: off")
-
-    def on_mount(self) -> None:
-        self._refresh_status()
+        """Composed with the right words; changed here only when they change, so that
+        the first screen is laid out once."""
+        if self.is_mounted:
+            self.query_one("#speech-status", Static).update(self._status())
+            self.query_one("#auto-read", Button).label = self._auto_read_label()
 
     def watch_rate(self) -> None:
-        if self.is_mounted:
-            self._refresh_status()
+        self._refresh_status()
 
     def watch_auto_read(self) -> None:
-        if self.is_mounted:
-            self._refresh_status()
+        self._refresh_status()
 
     def watch_speaking(self) -> None:
-        if self.is_mounted:
-            self._refresh_status()
+        self._refresh_status()
         self.set_class(self.speaking, "speaking")
