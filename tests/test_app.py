@@ -9,7 +9,7 @@ import pytest
 from textual.binding import Binding
 from textual.widgets import Button, Input, Static
 
-from assistant.answering.answer import Assistant
+from assistant.answering.answer import Assistant, Reply
 from assistant.config import AppConfig, SpeechSettings
 from assistant.records.history import History, history_path
 from assistant.ui.app import make_app
@@ -145,6 +145,24 @@ async def test_ctrl_q_quits_while_a_question_waits_for_loading() -> None:
             await type_and_enter(pilot, "when can i drive again")
             await pilot.press("ctrl+q")
             assert app.return_code == 0
+
+
+async def test_a_fault_while_answering_is_said_and_the_app_goes_on() -> None:
+    """A bug of ours in answering is a notice, not a silent nothing or a crash; the
+    next question is answered as usual."""
+    def broken(assistant: Assistant) -> Reply:
+        raise RuntimeError("a fault in the matcher")
+
+    app, _ = recording_app()
+    async with app.run_test() as pilot:
+        await started(pilot)
+        app._reply(broken, "a question that meets a fault")
+        await answered(pilot)
+        assert any("something went wrong while answering" in str(n.message)
+                   for n in app._notifications)
+        assert blocks(app) == []
+        await ask(pilot, "when can i drive again")
+        assert blocks(app)[-1].reply.entry == "driving"
 
 
 async def test_the_speech_line_shows_the_settings_from_the_first_screen() -> None:

@@ -20,7 +20,7 @@ from assistant.ui.widgets.urgent_banner import UrgentBanner
 from assistant.voice.listen import Heard, Recognizer, read_wav
 from assistant.voice.whisper import WhisperRecognizer, whisper_problem
 
-from .ui_support import recording_app, started
+from .ui_support import answered, recording_app, started
 
 KB = load_knowledge()
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None,
@@ -131,13 +131,13 @@ async def test_the_app_routes_a_sign_heard_only_in_another_guess() -> None:
         bar.post_message(ListeningBar.Heard(
             Heard("he wants to know when he can go for a longer walk",
                   ("his legs just gave way and he cannot stand up",)), None))
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await answered(pilot)
         assert app.main.query_one("#question", Input).value.startswith("he wants to know")
         banner = app.main.query_one(UrgentBanner)
         assert banner.has_class("shown")
         shown = str(banner.query_one("#banner-advice", Static).render())
-        assert "I may have misheard you" in shown and "legs just gave way" in shown and "999" in shown
+        assert "I may have misheard you" in shown and "legs just gave way" in shown
+        assert "999" in shown
         assert speech.spoken[-1][0].startswith("I may have misheard you")
 
 

@@ -121,12 +121,9 @@ class AssistantApp(App[None]):
         asked while loading waits for it here, while every key keeps working."""
         async with self._in_order:          # an asyncio.Lock wakes its waiters in turn
             await self.ready.wait()
-            assistant = self.services.assistant
-            if assistant is None:
-                self.notify("Questions cannot be answered until the knowledge base is "
-                            "fixed.", severity="error")
-                return
-            reply = await asyncio.to_thread(answer, assistant)
+            reply = await asyncio.to_thread(self.services.answer, answer)
+            if reply is None:
+                return                          # services.answer has said why
             self.present(reply, asked)
             if record and self.services.history is not None:
                 self._record(self.services.history, reply)

@@ -94,6 +94,20 @@ class Services:
         return History(on_notice=lambda text: self.notify(text, title="History",
                                                           severity="warning", timeout=30))
 
+    def answer(self, ask: Callable[[Assistant], Reply]) -> Reply | None:
+        """`ask` of the assistant (in a thread), or None after saying why there is no
+        reply: the knowledge base is broken, or answering failed."""
+        if self.assistant is None:
+            self.notify("Questions cannot be answered until the knowledge base is fixed.",
+                        severity="error")
+            return None
+        try:
+            return ask(self.assistant)
+        except Exception as exc:    # a fault of ours must not stop the app: say so instead
+            self.notify(f"Sorry, something went wrong while answering that ({exc!r}). "
+                        "Please ask again, or in other words.", severity="error", timeout=20)
+            return None
+
     def read(self, reply: Reply, whole: bool) -> None:
         """Read a reply aloud: all of it, or only its urgent advice; nothing older."""
         if self.speech is None:
