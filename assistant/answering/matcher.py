@@ -51,6 +51,7 @@ CANDIDATES = 60           # entries fully scored by the lexical scorer per quest
 COMMON_SHARE = 0.15       # words in more entries than this do not pick candidates
 LONG_MESSAGE = 25         # words: a longer message's question sentence is also read alone
 QUESTION_SHARE = 0.3      # ... and weighs this much beside the whole message
+FIRST_CODE = 0x10000       # terms become characters from here on (none is a space)
 BANDS = ("sure", "fairly-sure", "unsure", "out-of-scope")
 
 
@@ -180,6 +181,16 @@ class Lexical:
                                       dtype=np.int64)
         self.flat_rows = np.repeat(np.arange(len(self.phrasings)),
                                    [len(p) for _, p in self.phrasings])
+        self.coded = [self._code(p) for _, p in self.phrasings]
+
+    def _code(self, terms: tuple[str, ...]) -> str:
+        """Terms as one character each, for the fuzzy score: rapidfuzz compares
+        strings without converting each phrasing's tuple again per question. A
+        term the knowledge base lacks gets a character of its own past theirs."""
+        ids = self.term_ids
+        unknown = dict.fromkeys(t for t in terms if t not in ids)
+        extra = {t: len(ids) + i for i, t in enumerate(unknown)}
+        return "".join(chr(FIRST_CODE + ids.get(t, extra.get(t, 0))) for t in terms)
 
     # ---------------------------------------------------------------- score
     def rank(self, question: str, limit: int = 5) -> list[Match]:
@@ -201,8 +212,11 @@ class Lexical:
         dots = np.bincount(self.flat_rows, weights=q_weight[self.flat_terms],
                            minlength=len(self.phrasings))[pids]
         cosine = dots / (q_norm * self.norms[pids])
-        fuzzy = process.cdist([q], [self.phrasings[pid][1] for pid in pids], dtype=np.float64,
-                              scorer=fuzz.token_set_ratio, workers=1)[0] / 100
+        # The terms in order, each as one unit: fuzz.ratio of the coded strings is
+        # what token_set_ratio gave on the term tuples (one "token" each).
+        coded = self.coded
+        fuzzy = process.cdist([self._code(q)], [coded[pid] for pid in pids], dtype=np.float64,
+                              scorer=fuzz.ratio, workers=1)[0] / 100
         blended = 0.8 * cosine + 0.2 * fuzzy
         scored: dict[int, float] = {}
         start = 0
