@@ -54,13 +54,16 @@ def first_screen(command: list[str], marker: str) -> float:
 
 
 def peak_kb(pid: int) -> int:
-    """VmHWM (peak resident memory) of a process and all its descendants, in kB."""
+    """VmHWM (peak resident memory) of a process and all its descendants, in kB.
+    A child belongs to the thread that started it, so every thread's children
+    count (the speech engine is started from a worker thread)."""
     total = 0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             total += int(line.split()[1])
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return total + sum(peak_kb(int(child)) for child in children)
+    children = [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+                for child in (task / "children").read_text().split()]
+    return total + sum(peak_kb(child) for child in children)
 
 
 def peak_memory() -> float:
