@@ -21,6 +21,7 @@ the recogniser, loads in a worker after the first frame):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import statistics
@@ -58,11 +59,16 @@ def peak_kb(pid: int) -> int:
     A child belongs to the thread that started it, so every thread's children
     count (the speech engine is started from a worker thread)."""
     total = 0
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            total += int(line.split()[1])
-    children = [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
-                for child in (task / "children").read_text().split()]
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1])
+        children = []
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(FileNotFoundError):     # a thread that just ended
+                children += [int(child) for child in (task / "children").read_text().split()]
+    except FileNotFoundError:                                 # a process that just ended
+        return total
     return total + sum(peak_kb(child) for child in children)
 
 
