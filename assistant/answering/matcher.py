@@ -97,7 +97,8 @@ class Lexical:
                      for w in words(text)}
         raw_vocab |= {w for key in self.synonyms for w in key} | set(kb.synonyms)
         self.raw_vocab = sorted(raw_vocab)
-        self.real_words = kb.english_words | raw_vocab
+        # Two lookups, not one union: a copy of the 40,000 English words costs 2 MB.
+        self.own_words = raw_vocab
         self._terms = lru_cache(maxsize=4096)(self._compute_terms)
         self._repair = lru_cache(maxsize=20_000)(self._compute_repair)
         self._build_index()
@@ -105,7 +106,8 @@ class Lexical:
     # ---------------------------------------------------------------- terms
     def _compute_repair(self, token: str) -> str:
         """A misspelt word becomes the nearest knowledge-base word."""
-        if token in self.real_words or len(token) < 4 or token[0].isdigit():
+        if (token in self.kb.english_words or token in self.own_words or len(token) < 4
+                or token[0].isdigit()):
             return token
         best = process.extractOne(token, self.raw_vocab, scorer=OSA.distance,
                                   score_cutoff=allowed_typos(len(token) + 1))
