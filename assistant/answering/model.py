@@ -27,6 +27,7 @@ from .text import gist, words
 FEATURES_VERSION = 6            # change when features() or the file changes: old caches are ignored
 CHAR_SIZES = (2, 3, 4, 5)
 KEEP_MODELS = 4                 # trained models kept per name in the cache folder
+SEED = 0                        # saga's shuffling: the same bank trains the same model
 
 Prepare = Callable[[str], list[str]]
 
@@ -151,7 +152,9 @@ def train(samples: Sequence[tuple[str, str]], prepare: Prepare | None = None,
         cols += idx.tolist()
         vals += values.tolist()
     x = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
-    fit = LogisticRegression(C=c, solver="saga", tol=1e-3, max_iter=300).fit(
+    # A fixed seed for saga's shuffling: the same bank always trains the same
+    # model, so two runs of bench/generalise.py can be compared line by line.
+    fit = LogisticRegression(C=c, solver="saga", tol=1e-3, max_iter=300, random_state=SEED).fit(
         x, [label for _, label in samples])
     if len(labels) == 2:         # scikit-learn keeps one row for two classes
         one = fit.coef_[0].astype(np.float32)
