@@ -47,6 +47,7 @@ class Thresholds:
 
 THRESHOLDS = Thresholds()
 C = 30.0                  # the classifier's inverse regularisation
+MIN_DF = 4                # features in fewer training lines than this are left out
 MAX_LEXICAL_ENTRIES = 400  # above this many entries the classifier is not trained
 CANDIDATES = 60           # entries fully scored by the lexical scorer per question
 COMMON_SHARE = 0.15       # words in more entries than this do not pick candidates
@@ -278,7 +279,7 @@ class Matcher:
             samples += [(ex.text, ex.label) for ex in bank]
             samples += variants(samples, kb.stopwords)
             self.model = cached(cache, "matcher", samples, self.lexical.prepared,
-                                extra=sorted(kb.synonyms.items()), c=C)
+                                extra=sorted(kb.synonyms.items()), c=C, min_df=MIN_DF)
         self.entry_ids = [e.id for e in kb.entries]
         self.order = {e.id: i for i, e in enumerate(kb.entries)}
 

@@ -132,14 +132,15 @@ def sorted_names(features: Iterable[str]) -> np.ndarray:
 
 
 def train(samples: Sequence[tuple[str, str]], prepare: Prepare | None = None,
-          c: float = 10.0) -> TextModel:
-    """Fit on (text, label) pairs. Imports scikit-learn: call only to (re)build a cache."""
+          c: float = 10.0, min_df: int = 1) -> TextModel:
+    """Fit on (text, label) pairs, with the features found in at least `min_df`
+    of them. Imports scikit-learn: call only to (re)build a cache."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
     counted = [features(text, prepare) for text, _ in samples]
     df: Counter[str] = Counter(f for counts in counted for f in counts)
-    names = sorted_names(df)
+    names = sorted_names(f for f, d in df.items() if d >= min_df)
     ordered = [f.decode() for f in names.tolist()]
     vocab = {f: i for i, f in enumerate(ordered)}
     n = len(samples)
