@@ -3,12 +3,15 @@ trained, whatever the question holds, and a damaged file is trained again."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from assistant.answering import model as M
+from assistant.answering.answer import Assistant
 
 SAMPLES = [
     ("when can i drive again", "driving"),
@@ -70,3 +73,16 @@ def test_a_damaged_cache_is_trained_again(tmp_path: Path) -> None:
     assert M.TextModel.load(path).names.tolist() == first.names.tolist()
     path.write_bytes(b"not a model")
     assert M.cached(tmp_path, "m", SAMPLES, None).labels == first.labels
+
+
+def test_answering_from_the_cache_never_imports_scikit_learn(assistant: Assistant) -> None:
+    """The fixture has trained both models into the cache; a new process that
+    loads them and answers (a question and a warning sign) must not pay for
+    scikit-learn or scipy, in time or memory."""
+    code = ("import sys; from assistant.answering.answer import Assistant; a = Assistant(); "
+            "a.ask('when can i drive again'); a.ask('I have a fever and my cut is oozing'); "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
