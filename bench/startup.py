@@ -38,6 +38,7 @@ worker after the first frame):
 from __future__ import annotations
 
 import compileall
+import contextlib
 import os
 import shutil
 import statistics
@@ -71,13 +72,21 @@ def first_screen(command: list[str], marker: str) -> float:
 
 
 def peak_kb(pid: int) -> int:
-    """VmHWM (peak resident memory) of a process and all its descendants, in kB."""
+    """VmHWM (peak resident memory) of a process and all its descendants, in kB.
+    A child belongs to the thread that started it, so every thread's children
+    count (the speech engine is started from a worker thread)."""
     total = 0
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            total += int(line.split()[1])
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return total + sum(peak_kb(int(child)) for child in children)
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1])
+        children = []
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(FileNotFoundError):     # a thread that just ended
+                children += [int(child) for child in (task / "children").read_text().split()]
+    except FileNotFoundError:                                 # a process that just ended
+        return total
+    return total + sum(peak_kb(child) for child in children)
 
 
 def peak_memory() -> float:

@@ -154,3 +154,13 @@ def test_domain_model_is_cached_and_rebuilt_when_the_kb_changes(
 
 def test_this_machine_has_no_microphone_and_says_so() -> None:
     assert microphone_problem() == "Asking by voice is off: no microphone found."
+
+
+def test_the_microphone_check_leaves_portaudio_out_of_the_process() -> None:
+    """PortAudio holds about 25 MB once loaded: the check loads it in a child."""
+    code = ("import sys; from assistant.voice.listen import microphone_problem; "
+            "print(microphone_problem()); sys.exit('sounddevice' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "no microphone found" in proc.stdout

@@ -8,6 +8,7 @@ import time
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from assistant.answering.answer import UNKNOWN_ANSWER, UNSURE_ANSWER, Assistant
 from tests.conftest import labelled_questions
@@ -127,3 +128,19 @@ def test_ten_kilobytes_is_triaged_and_matched_quickly(chunk: str) -> None:
 
 
 ASSISTANT = Assistant()
+
+
+def test_fuzzy_score_of_coded_terms_is_that_of_the_term_tuples() -> None:
+    """The lexical scorer codes each term as one character so that rapidfuzz
+    needs no conversion per phrasing; the score must be what token_set_ratio
+    gives on the term tuples, unknown terms and repeats included."""
+    lexical = ASSISTANT.matcher.lexical
+    asked = [lexical.terms(q) for q in (
+        "when can i drive", "wen can i drvie after my op", "zzqx drive blorf", "incision",
+        "my cut is oozing and red and warm", "day 5 what should i avoid")]
+    for q in asked:
+        coded = lexical._code(q)
+        for pid in range(0, len(lexical.phrasings), 7):
+            p = lexical.phrasings[pid][1]
+            assert fuzz.ratio(coded, lexical.coded[pid]) == pytest.approx(
+                fuzz.token_set_ratio(q, p), abs=1e-9), (q, p)

@@ -13,6 +13,7 @@ from thresholds chosen by held-out-style cross-validation
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Sequence
@@ -46,11 +47,13 @@ class Thresholds:
 
 THRESHOLDS = Thresholds()
 C = 30.0                  # the classifier's inverse regularisation
+MIN_DF = 4                # features in fewer training lines than this are left out
 MAX_LEXICAL_ENTRIES = 400  # above this many entries the classifier is not trained
 CANDIDATES = 60           # entries fully scored by the lexical scorer per question
 COMMON_SHARE = 0.15       # words in more entries than this do not pick candidates
 LONG_MESSAGE = 25         # words: a longer message's question sentence is also read alone
 QUESTION_SHARE = 0.3      # ... and weighs this much beside the whole message
+FIRST_CODE = 0x10000       # terms become characters from here on (none is a space)
 BANDS = ("sure", "fairly-sure", "unsure", "out-of-scope")
 
 
@@ -95,7 +98,8 @@ class Lexical:
                      for w in words(text)}
         raw_vocab |= {w for key in self.synonyms for w in key} | set(kb.synonyms)
         self.raw_vocab = sorted(raw_vocab)
-        self.real_words = kb.english_words | raw_vocab
+        # Two lookups, not one union: a copy of the 40,000 English words costs 2 MB.
+        self.own_words = raw_vocab
         self._terms = lru_cache(maxsize=4096)(self._compute_terms)
         self._repair = lru_cache(maxsize=20_000)(self._compute_repair)
         self._build_index()
@@ -103,7 +107,8 @@ class Lexical:
     # ---------------------------------------------------------------- terms
     def _compute_repair(self, token: str) -> str:
         """A misspelt word becomes the nearest knowledge-base word."""
-        if token in self.real_words or len(token) < 4 or token[0].isdigit():
+        if (token in self.kb.english_words or token in self.own_words or len(token) < 4
+                or token[0].isdigit()):
             return token
         best = process.extractOne(token, self.raw_vocab, scorer=OSA.distance,
                                   score_cutoff=allowed_typos(len(token) + 1))
@@ -165,21 +170,35 @@ class Lexical:
         self.unknown_idf = math.log((n + 1) / 0.5)
         self.norms = np.array([math.sqrt(sum(self.idf[t] ** 2 for t in p)) or 1.0
                                for _, p in self.phrasings])
-        self.postings: dict[str, list[int]] = {}
+        postings: dict[str, list[int]] = {}
         for pid, (_, p) in enumerate(self.phrasings):
             for t in p:
-                self.postings.setdefault(t, []).append(pid)
+                postings.setdefault(t, []).append(pid)
+        self.postings = {t: np.array(ps, dtype=np.int64) for t, ps in postings.items()}
         self.common = max(3, int(COMMON_SHARE * n))
-        self.entry_phrasings: list[list[int]] = [[] for _ in entries]
-        for pid, (ei, _) in enumerate(self.phrasings):
-            self.entry_phrasings[ei].append(pid)
+        # An entry's phrasings are one run of ids, and their terms one run of
+        # the flat arrays below: a question reads only its candidates' runs.
+        self.phrasing_entry = np.array([ei for ei, _ in self.phrasings], dtype=np.int64)
+        first = np.searchsorted(self.phrasing_entry, np.arange(len(entries) + 1))
+        self.entry_span = [(int(a), int(b)) for a, b in zip(first[:-1], first[1:], strict=True)]
         # Each phrasing's terms as term ids, so that a question is scored against
         # a thousand phrasings in numpy and rapidfuzz rather than in a Python loop.
         self.term_ids = {t: i for i, t in enumerate(self.idf)}
         self.flat_terms = np.fromiter((self.term_ids[t] for _, p in self.phrasings for t in p),
                                       dtype=np.int64)
-        self.flat_rows = np.repeat(np.arange(len(self.phrasings)),
-                                   [len(p) for _, p in self.phrasings])
+        lengths = [len(p) for _, p in self.phrasings]
+        self.flat_rows = np.repeat(np.arange(len(self.phrasings)), lengths)
+        self.offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        self.coded = [self._code(p) for _, p in self.phrasings]
+
+    def _code(self, terms: tuple[str, ...]) -> str:
+        """Terms as one character each, for the fuzzy score: rapidfuzz compares
+        strings without converting each phrasing's tuple again per question. A
+        term the knowledge base lacks gets a character of its own past theirs."""
+        ids = self.term_ids
+        unknown = dict.fromkeys(t for t in terms if t not in ids)
+        extra = {t: len(ids) + i for i, t in enumerate(unknown)}
+        return "".join(chr(FIRST_CODE + ids.get(t, extra.get(t, 0))) for t in terms)
 
     # ---------------------------------------------------------------- score
     def rank(self, question: str, limit: int = 5) -> list[Match]:
@@ -190,47 +209,59 @@ class Lexical:
         q_norm = math.sqrt(sum(w * w for w in weights.values()))
         total = sum(weights.values())
         candidates = self._candidates(q)
-        pids = [pid for ps in candidates.values() for pid in ps]   # each entry's, in turn
-        if not pids:
+        if not candidates:
             return []
+        spans = [self.entry_span[ei] for ei in candidates]     # each entry's, in turn
+        pids = np.concatenate([np.arange(a, b) for a, b in spans])
         # weights[t] * idf[t] for each question term a phrasing holds, summed
+        # in the phrasing's order, over the candidates' phrasings only.
         q_weight = np.zeros(len(self.term_ids))
         for t in q:
             if t in self.term_ids:
                 q_weight[self.term_ids[t]] = weights[t] * self.idf[t]
-        dots = np.bincount(self.flat_rows, weights=q_weight[self.flat_terms],
-                           minlength=len(self.phrasings))[pids]
+        runs = [slice(self.offsets[a], self.offsets[b]) for a, b in spans]
+        terms = np.concatenate([self.flat_terms[r] for r in runs])
+        rows = np.concatenate([self.flat_rows[r] for r in runs])
+        dots = np.bincount(rows, weights=q_weight[terms], minlength=len(self.phrasings))[pids]
         cosine = dots / (q_norm * self.norms[pids])
-        fuzzy = process.cdist([q], [self.phrasings[pid][1] for pid in pids], dtype=np.float64,
-                              scorer=fuzz.token_set_ratio, workers=1)[0] / 100
+        # The terms in order, each as one unit: fuzz.ratio of the coded strings is
+        # what token_set_ratio gave on the term tuples (one "token" each).
+        coded = [c for a, b in spans for c in self.coded[a:b]]
+        fuzzy = process.cdist([self._code(q)], coded, dtype=np.float64,
+                              scorer=fuzz.ratio, workers=1)[0] / 100
         blended = 0.8 * cosine + 0.2 * fuzzy
         scored: dict[int, float] = {}
         start = 0
-        for ei, ps in candidates.items():
+        for ei, (a, b) in zip(candidates, spans, strict=True):
             vocab = self.entry_vocab[ei]
             cover = sum(w for t, w in weights.items() if t in vocab) / total
-            best = float(blended[start:start + len(ps)].max())
-            start += len(ps)
+            best = float(blended[start:start + b - a].max())
+            start += b - a
             scored[ei] = 100 * (0.55 * best + 0.45 * cover)
         ranked = sorted(scored.items(), key=lambda kv: -kv[1])[:limit]
         return [Match(self.kb.entries[ei], round(s, 1)) for ei, s in ranked]
 
-    def _candidates(self, q: tuple[str, ...]) -> dict[int, list[int]]:
-        """Entries sharing a distinctive word with the question, and their
-        phrasings; common words only pick candidates when nothing else does."""
+    def _candidates(self, q: tuple[str, ...]) -> list[int]:
+        """Entries sharing a distinctive word with the question, best first;
+        common words only pick candidates when nothing else does."""
         known = [t for t in q if t in self.postings]
         if len(self.kb.entries) <= CANDIDATES:
             chosen = known
         else:
             rare = [t for t in known if len(self.postings[t]) <= self.common * 10]
             chosen = rare or known
-        hits: dict[int, float] = {}
-        for t in chosen:
-            for pid in self.postings[t]:
-                hits[pid] = hits.get(pid, 0.0) + self.idf[t]
-        top = sorted(hits, key=hits.__getitem__, reverse=True)[: CANDIDATES * 4]
-        keep = list(dict.fromkeys(self.phrasings[pid][0] for pid in top))[:CANDIDATES]
-        return {ei: self.entry_phrasings[ei] for ei in keep}
+        if not chosen:
+            return []
+        # Each phrasing's idf summed over the chosen words it holds, added in
+        # the same order as word by word; ties keep the order first met.
+        hit = np.concatenate([self.postings[t] for t in chosen])
+        weight = np.repeat([self.idf[t] for t in chosen], [len(self.postings[t]) for t in chosen])
+        found, first = np.unique(hit, return_index=True)
+        sums = np.bincount(hit, weights=weight)[found]
+        met = np.argsort(first, kind="stable")
+        found, sums = found[met], sums[met]
+        top = found[np.argsort(-sums, kind="stable")[: CANDIDATES * 4]]
+        return list(dict.fromkeys(self.phrasing_entry[top].tolist()))[:CANDIDATES]
 
 
 class Matcher:
@@ -248,8 +279,9 @@ class Matcher:
             samples += [(ex.text, ex.label) for ex in bank]
             samples += variants(samples, kb.stopwords)
             self.model = cached(cache, "matcher", samples, self.lexical.prepared,
-                                extra=sorted(kb.synonyms.items()), c=C)
+                                extra=sorted(kb.synonyms.items()), c=C, min_df=MIN_DF)
         self.entry_ids = [e.id for e in kb.entries]
+        self.order = {e.id: i for i, e in enumerate(kb.entries)}
 
     def evidence(self, question: str) -> tuple[dict[str, float], dict[str, float]]:
         """The lexical score per entry (0..1) and the classifier's probability per
@@ -280,7 +312,7 @@ class Matcher:
         if not words(question):
             return MatchResult("unsure", None, ())
         lexical, model = self.evidence(question)
-        return decide(self.kb, lexical, model, self.thresholds)
+        return decide(self.kb, lexical, model, self.thresholds, self.order)
 
 
 def _blend(a: dict[str, float], b: dict[str, float], share: float) -> dict[str, float]:
@@ -320,14 +352,26 @@ def _slip(word: str, rng: random.Random) -> str:
 
 
 def decide(kb: KnowledgeBase, lexical: dict[str, float], model: dict[str, float],
-           t: Thresholds = THRESHOLDS) -> MatchResult:
-    """The band and the entries to show, best first, one per topic."""
+           t: Thresholds = THRESHOLDS, order: dict[str, int] | None = None) -> MatchResult:
+    """The band and the entries to show, best first, one per topic.
+
+    `order` is each entry's place in the knowledge base (Matcher keeps it, so
+    that a question does not build it again): only entries with evidence can
+    score above nought, so only they are sorted, ties in the knowledge base's
+    order; the rest follow at nought in that order, as sorting all would give.
+    """
     share = t.lexical_share if model else 1.0
-    blended = {e.id: (1 - share) * model.get(e.id, 0.0) + share * lexical.get(e.id, 0.0)
-               for e in kb.entries}
+    if order is None:
+        order = {e.id: i for i, e in enumerate(kb.entries)}
+    scored = sorted((((1 - share) * model.get(k, 0.0) + share * lexical.get(k, 0.0), order[k], k)
+                     for k in lexical.keys() | model.keys() if k in order),
+                    key=lambda s: (-s[0], s[1]))
+    ranked = [(k, score) for score, _, k in scored if score > 0.0]
+    above = {k for k, _ in ranked}
+    rest = ((e.id, 0.0) for e in kb.entries if e.id not in above)
     picks: list[Match] = []
     seen: set[str] = set()
-    for entry_id, score in sorted(blended.items(), key=lambda kv: -kv[1]):
+    for entry_id, score in itertools.chain(ranked, rest):
         entry = kb.entry(entry_id)
         if entry.topic not in seen:
             seen.add(entry.topic)

@@ -24,9 +24,10 @@ import numpy as np
 
 from .text import gist, words
 
-FEATURES_VERSION = 5            # change when features() changes: old caches are ignored
+FEATURES_VERSION = 6            # change when features() or the file changes: old caches are ignored
 CHAR_SIZES = (2, 3, 4, 5)
 KEEP_MODELS = 4                 # trained models kept per name in the cache folder
+SEED = 0                        # saga's shuffling: the same bank trains the same model
 
 Prepare = Callable[[str], list[str]]
 
@@ -55,11 +56,12 @@ def features(text: str, prepare: Prepare | None = None) -> Counter[str]:
 def tfidf(counts: Counter[str], vocab: dict[str, int],
           idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Feature indices and their l2-normalised sublinear TF-IDF weights."""
-    pairs = [(vocab[f], c) for f, c in counts.items() if f in vocab]
-    if not pairs:
+    get = vocab.get
+    found = [(i, c) for f, c in counts.items() if (i := get(f)) is not None]
+    if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    idx = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
-    tf = np.fromiter((1.0 + math.log(c) for _, c in pairs), dtype=np.float32, count=len(pairs))
+    idx = np.array([i for i, _ in found], dtype=np.int64)
+    tf = np.array([1.0 + math.log(c) for _, c in found], dtype=np.float32)
     values = tf * idf[idx]
     return idx, values / (np.linalg.norm(values) or 1.0)
 
@@ -67,13 +69,34 @@ def tfidf(counts: Counter[str], vocab: dict[str, int],
 @dataclass
 class TextModel:
     labels: list[str]
-    vocab: dict[str, int]
+    # The feature names, sorted, as UTF-8 bytes in one numpy array: a feature
+    # is found by binary search. A dict of Python strings held the same in
+    # about three times the memory (some 20 MB for the two models).
+    names: np.ndarray                # (features,), dtype "S<longest>"
     idf: np.ndarray                  # (features,)
     coef: np.ndarray                 # (features, labels), float32
     intercept: np.ndarray            # (labels,)
 
     def vector(self, counts: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
-        return tfidf(counts, self.vocab, self.idf)
+        """The indices of the features the model knows, in the order of `counts`,
+        and their l2-normalised sublinear TF-IDF weights (as tfidf() gives)."""
+        names = self.names
+        width = names.dtype.itemsize
+        # Longer than every name: not one of them (numpy would cut it to fit).
+        asked = [(b, c) for f, c in counts.items() if len(b := f.encode()) <= width]
+        if not asked or not len(names):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        keys = np.array([b for b, _ in asked], dtype=names.dtype)
+        where = np.minimum(np.searchsorted(names, keys), len(names) - 1)
+        known = names[where] == keys
+        idx = where[known].astype(np.int64)
+        if not len(idx):
+            return idx, np.zeros(0, dtype=np.float32)
+        tf = np.array([1.0 + math.log(c) for (_, c), k in zip(asked, known.tolist(),
+                                                             strict=True) if k],
+                      dtype=np.float32)
+        values = tf * self.idf[idx]
+        return idx, values / (np.linalg.norm(values) or 1.0)
 
     def probabilities(self, counts: Counter[str]) -> np.ndarray:
         idx, values = self.vector(counts)
@@ -85,34 +108,43 @@ class TextModel:
     # ------------------------------------------------------------------ file
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        names = sorted(self.vocab, key=self.vocab.__getitem__)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as out:
-            np.savez_compressed(out, labels=np.array(self.labels), vocab=np.array(names),
+            np.savez_compressed(out, labels=np.array(self.labels), names=self.names,
                                 idf=self.idf, coef=self.coef, intercept=self.intercept)
         os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: Path) -> TextModel:
         with np.load(path, allow_pickle=False) as data:
-            names = [str(n) for n in data["vocab"]]
-            return cls([str(x) for x in data["labels"]], {n: i for i, n in enumerate(names)},
-                       data["idf"].astype(np.float32), data["coef"].astype(np.float32),
-                       data["intercept"].astype(np.float32))
+            names = data["names"]
+            if names.dtype.kind != "S" or bool(np.any(names[1:] <= names[:-1])):
+                raise ValueError(f"{path}: the feature names are not sorted bytes")
+            # asarray: the arrays are float32 already, so no second copy is made.
+            return cls([str(x) for x in data["labels"]], names,
+                       np.asarray(data["idf"], np.float32), np.asarray(data["coef"], np.float32),
+                       np.asarray(data["intercept"], np.float32))
+
+
+def sorted_names(features: Iterable[str]) -> np.ndarray:
+    """Feature names as TextModel keeps them; their order is the coef rows' order."""
+    return np.array(sorted(f.encode() for f in features), dtype=np.bytes_)
 
 
 def train(samples: Sequence[tuple[str, str]], prepare: Prepare | None = None,
-          c: float = 10.0) -> TextModel:
-    """Fit on (text, label) pairs. Imports scikit-learn: call only to (re)build a cache."""
+          c: float = 10.0, min_df: int = 1) -> TextModel:
+    """Fit on (text, label) pairs, with the features found in at least `min_df`
+    of them. Imports scikit-learn: call only to (re)build a cache."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
     counted = [features(text, prepare) for text, _ in samples]
     df: Counter[str] = Counter(f for counts in counted for f in counts)
-    vocab = {f: i for i, f in enumerate(sorted(df))}
+    names = sorted_names(f for f, d in df.items() if d >= min_df)
+    ordered = [f.decode() for f in names.tolist()]
+    vocab = {f: i for i, f in enumerate(ordered)}
     n = len(samples)
-    idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in sorted(df)],
-                   dtype=np.float32)
+    idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in ordered], dtype=np.float32)
     labels = sorted({label for _, label in samples})
     rows, cols, vals = [], [], []
     for r, counts in enumerate(counted):
@@ -121,14 +153,16 @@ def train(samples: Sequence[tuple[str, str]], prepare: Prepare | None = None,
         cols += idx.tolist()
         vals += values.tolist()
     x = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
-    fit = LogisticRegression(C=c, solver="saga", tol=1e-3, max_iter=300).fit(
+    # A fixed seed for saga's shuffling: the same bank always trains the same
+    # model, so two runs of bench/generalise.py can be compared line by line.
+    fit = LogisticRegression(C=c, solver="saga", tol=1e-3, max_iter=300, random_state=SEED).fit(
         x, [label for _, label in samples])
     if len(labels) == 2:         # scikit-learn keeps one row for two classes
         one = fit.coef_[0].astype(np.float32)
-        return TextModel(labels, vocab, idf, np.stack([-one / 2, one / 2], axis=1),
+        return TextModel(labels, names, idf, np.stack([-one / 2, one / 2], axis=1),
                          np.array([-fit.intercept_[0] / 2, fit.intercept_[0] / 2], np.float32))
     order = [list(fit.classes_).index(label) for label in labels]
-    return TextModel(labels, vocab, idf,
+    return TextModel(labels, names, idf,
                      np.ascontiguousarray(fit.coef_[order].T, dtype=np.float32),
                      fit.intercept_[order].astype(np.float32))
 

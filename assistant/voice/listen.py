@@ -395,21 +395,46 @@ class WavSource:
         pass
 
 
+# Run in a child process by microphone_problem(); prints one word.
+_PROBE = """
+try:
+    import sounddevice as sd
+except OSError:
+    print("no-portaudio"); raise SystemExit
+except ImportError:
+    print("no-sounddevice"); raise SystemExit
+try:
+    devices = sd.query_devices()
+except Exception:
+    print("unreadable"); raise SystemExit
+print("ok" if any(d.get("max_input_channels", 0) > 0 for d in devices) else "no-microphone")
+"""
+_PROBLEMS = {
+    "ok": None,
+    "no-portaudio": "Asking by voice is off: PortAudio is missing (install libportaudio2).",
+    "no-sounddevice": "Asking by voice is off: sounddevice is not installed.",
+    "no-microphone": "Asking by voice is off: no microphone found.",
+}
+_UNREADABLE = "Asking by voice is off: the sound system could not be read."
+
+
 def microphone_problem() -> str | None:
-    """None when a microphone can be used; otherwise one plain sentence why not."""
+    """None when a microphone can be used; otherwise one plain sentence why not.
+
+    Asked in a short-lived child process: importing sounddevice starts
+    PortAudio, which holds about 25 MB for as long as the process lives, and
+    the app should pay that only once it listens (F9), not from start-up on.
+    """
+    import subprocess
+    import sys
+
     try:
-        import sounddevice as sd
-    except OSError:
-        return "Asking by voice is off: PortAudio is missing (install libportaudio2)."
-    except ImportError:
-        return "Asking by voice is off: sounddevice is not installed."
-    try:
-        devices = sd.query_devices()
-    except Exception:              # PortAudio errors have no common base class here
-        return "Asking by voice is off: the sound system could not be read."
-    if not any(d.get("max_input_channels", 0) > 0 for d in devices):
-        return "Asking by voice is off: no microphone found."
-    return None
+        proc = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True,
+                              timeout=30, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return _UNREADABLE
+    lines = proc.stdout.split()
+    return _PROBLEMS.get(lines[-1], _UNREADABLE) if lines else _UNREADABLE
 
 
 class MicrophoneSource:
