@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from assistant.answering.answer import Assistant
+from assistant.answering.answer import WARNING_SIGNS_ENTRY, Assistant
 from assistant.answering.knowledge import KnowledgeBase, load_knowledge
 from assistant.answering.text import words
 from assistant.answering.triage import Triager
@@ -162,3 +162,26 @@ def test_triage_never_raises_on_any_text(text: str) -> None:
 
 def test_words_are_the_same_for_typed_and_spoken_forms() -> None:
     assert words("Can't pee!") == words("cant pee")
+
+
+@pytest.fixture(scope="module")
+def assistant() -> Assistant:
+    return Assistant(KB)
+
+
+@pytest.mark.parametrize("bare", ["my cut is oozing", "chest pain, breathless", "my calf has "
+                                  "swollen up", "wound leaking", "he has gone and fainted"])
+def test_a_bare_sign_leads_to_the_guide_s_warning_signs(bare: str, assistant: Assistant) -> None:
+    reply = assistant.ask(bare)
+    assert reply.triage != "none" and reply.entry == WARNING_SIGNS_ENTRY
+
+
+@pytest.mark.parametrize(("message", "entry"), [
+    ("fever, can I drive", "driving"),
+    ("I had a fall, can I still drive the car?", "driving"),
+    ("I've got a temperature, when can I go back to work", "return-to-work"),
+])
+def test_a_sign_beside_a_question_answers_the_question(message: str, entry: str,
+                                                      assistant: Assistant) -> None:
+    reply = assistant.ask(message)
+    assert reply.triage == "urgent" and reply.entry == entry

@@ -236,16 +236,21 @@ class Assistant:
             return self._plain(shown, triage, advice, spoken, EMPTY_ANSWER)
         if not any(ch.isalnum() for ch in shown):
             return self._plain(shown, triage, advice, spoken, UNREADABLE_ANSWER)
-        result = self.matcher.match(text[:MATCH_CHARS])
+        if triage.fired and self.warning_signs is not None:
+            # A sign first; then the question asked beside it, if there is one.
+            rest = self._beyond_signs(text, triage)
+            result = self.matcher.match(" ".join(rest)[:MATCH_CHARS])
+            if not self._asks_more(rest, result):
+                # A warning sign and nothing else we can answer: what the guide
+                # says about warning signs, under the advice.
+                return self._answer(shown, triage, advice, spoken, "sure",
+                                    self.warning_signs, 100.0, ())
+        else:
+            result = self.matcher.match(text[:MATCH_CHARS])
         alternatives = tuple(self._alt(m.entry, m.score) for m in result.alternatives)
         if result.kind == "answer" and result.best is not None:
             return self._answer(shown, triage, advice, spoken, result.band, result.best.entry,
                                 result.best.score, alternatives)
-        if triage.fired and self.warning_signs is not None and self._only_signs(text, triage):
-            # A warning sign and nothing else we can answer: what the guide says
-            # about warning signs, under the advice.
-            return self._answer(shown, triage, advice, spoken, "sure",
-                                self.warning_signs, 100.0, ())
         score = result.best.score if result.best else 0.0
         text_out = UNKNOWN_ANSWER if result.band == "out-of-scope" else UNSURE_ANSWER
         if result.band != "out-of-scope" and not alternatives:
@@ -253,11 +258,18 @@ class Assistant:
         return Reply(shown, triage.tier, triage.signs, advice, spoken, "unknown", result.band,
                      None, None, score, text_out, None, (), alternatives)
 
-    def _only_signs(self, text: str, triage: Any) -> bool:
-        """Whether the message says little beyond its warning signs ("I have a fever")."""
+    def _beyond_signs(self, text: str, triage: Triage) -> list[str]:
+        """The message's words without those its warning signs were found in (all
+        of them when only the bank detector heard the sign: it names no words)."""
         named = {w for hit in triage.signs for w in words(hit.words)}
-        rest = [w for w in words(text) if w not in named and w not in self.kb.stopwords]
-        return len(rest) <= 2
+        return [w for w in words(text[:MATCH_CHARS]) if w not in named]
+
+    def _asks_more(self, rest: list[str], result: Any) -> bool:
+        """Whether the words beside a sign ask something the guide answers: a sure or
+        fairly sure match, made of words that are not themselves more of the sign
+        ("fever, can I drive" asks about driving; "chest pain, breathless" does not)."""
+        return (result.kind == "answer" and result.band in ("sure", "fairly-sure")
+                and not self.triager.triage(" ".join(rest)).fired)
 
     def _answer(self, shown: str, triage: Any, advice: str | None, spoken: str | None,
                 band: str, e: Entry, score: float,
