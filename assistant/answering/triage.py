@@ -19,7 +19,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import jellyfish
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -31,13 +30,7 @@ from .text import allowed_typos, stem, words
 GAP = 2
 PIECE_CHARS = 50_000      # a long message is read in pieces this long ...
 PIECE_OVERLAP = 2_000     # ... each starting this far before the last one ended
-# The bank detector routes a piece of a message when its "some sign"
-# probability is at least DETECT_AT and its likeliest sign's at least
-# DETECT_BEST: a piece that says little spreads a little probability over
-# every sign, and only the first would call that a sign. Both are set by the
-# held-out style cross-validation (bench/signs.py), recall first.
-DETECT_AT = 0.30
-DETECT_BEST = 0.10
+DETECT_AT = 0.35          # the bank detector's "some sign" probability that routes
 DETECTOR_C = 30.0
 CHUNK_WORDS = 40
 CHUNK_MIN_WORDS = 8
@@ -245,7 +238,7 @@ class Triager:
         none = labels.index(NO_SIGN)
         for chunk in chunks(text):
             probs = self.detector.probabilities(features(self._unidiomatic(chunk)))
-            if self._is_sign(probs, none):
+            if 1.0 - probs[none] >= self.detect_at:
                 probs[none] = -1.0
                 best = int(probs.argmax())
                 found[labels[best]] = max(found.get(labels[best], 0.0), float(probs[best]))
@@ -354,12 +347,7 @@ class Triager:
     def _some_sign(self, text: str) -> bool:
         assert self.detector is not None
         probs = self.detector.probabilities(features(text))
-        return self._is_sign(probs, self.detector.labels.index(NO_SIGN))
-
-    def _is_sign(self, probs: np.ndarray, none: int) -> bool:
-        sign = 1.0 - float(probs[none])
-        best = max((float(p) for i, p in enumerate(probs) if i != none), default=0.0)
-        return sign >= self.detect_at and best >= DETECT_BEST
+        return 1.0 - float(probs[self.detector.labels.index(NO_SIGN)]) >= self.detect_at
 
     def _noun_use(self, tokens: list[str], i: int) -> bool:
         before = tokens[i - 1] if i else ""
