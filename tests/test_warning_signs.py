@@ -398,10 +398,3 @@ def test_chunks_keep_every_word_in_order(sentences: list[str]) -> None:
     # in order, once the overlaps are taken out.
     it = iter(read)
     assert all(any(w == r for r in it) for w in text.split())
-
-
-def test_a_short_sentence_is_read_with_the_next() -> None:
-    assert list(chunks("Morning. Help! My calf is swollen and hot and tight.")) == [
-        "Morning. Help! My calf is swollen and hot and tight."]
-    assert list(chunks("My calf is swollen and hot and tight. Thanks.")) == [
-        "My calf is swollen and hot and tight.", "Thanks."]

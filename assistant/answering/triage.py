@@ -33,7 +33,6 @@ PIECE_OVERLAP = 2_000     # ... each starting this far before the last one ended
 DETECT_AT = 0.35          # the bank detector's "some sign" probability that routes
 DETECTOR_C = 30.0
 CHUNK_WORDS = 40
-CHUNK_MIN_WORDS = 8
 _SENTENCE = re.compile(r"(?<=[.!?;\n])\s+")
 WINDOW = 12
 NUMBER_NEAR = 4
@@ -492,23 +491,13 @@ def pieces(text: str) -> Iterator[str]:
 
 def chunks(text: str) -> Iterator[str]:
     """Sentences of at most CHUNK_WORDS words, overlapping by half where a
-    sentence is longer, so a sign across a cut is still read whole. A sentence
-    of fewer than CHUNK_MIN_WORDS words ("Morning.", "Help!") is read with the
-    ones after it: alone it gives the detector too little to judge."""
-    short: list[str] = []
+    sentence is longer, so a sign across a cut is still read whole."""
     for sentence in _SENTENCE.split(text):
         ws = sentence.split()
         if len(ws) <= CHUNK_WORDS:
-            short += ws
-            if len(short) >= CHUNK_MIN_WORDS:
-                yield " ".join(short)
-                short = []
+            if ws:
+                yield sentence
             continue
-        if short:
-            yield " ".join(short)
-            short = []
         step = CHUNK_WORDS // 2
         for start in range(0, len(ws) - step, step):
             yield " ".join(ws[start:start + CHUNK_WORDS])
-    if short:
-        yield " ".join(short)
