@@ -4,8 +4,10 @@
 
 Cross-validation over the sign bank holding out one whole style at a time:
 the detector is trained on the other styles; the rules are the same for all.
-A sign message counts as caught when triage fires at all, and at the right
-tier when it fires at the sign's tier or above. Hard negatives and the
+Nothing of the held-out style is learnt, neither its sign messages nor its
+ordinary questions. A sign message counts as caught when triage fires at
+all, and at the right tier when it fires at the sign's tier or above;
+"emerg." is the share of emergency signs routed as emergencies. Hard negatives and the
 phrasing bank's questions of the held-out style count as false alarms when
 they fire. The held-out file tests/data/heldout.jsonl is reported too.
 """
@@ -30,17 +32,21 @@ RANK = {"none": 0, "urgent": 1, "emergency": 2}
 def score(kb: KnowledgeBase, triager: Triager, messages: list[tuple[str, str]],
           quiet: list[str]) -> dict[str, float]:
     tier = {s.id: s.tier for s in kb.triage.signs}
-    caught = right = 0
+    caught = right = emergencies = raised = 0
     missed: Counter[str] = Counter()
     for text, sign in messages:
         verdict = triager.triage(text).tier
         caught += verdict != "none"
         right += RANK[verdict] >= RANK[tier[sign]]
+        if tier[sign] == "emergency":
+            emergencies += 1
+            raised += verdict == "emergency"
         if verdict == "none":
             missed[sign] += 1
     flagged = sum(triager.triage(text).fired for text in quiet)
     n = max(1, len(messages))
     return {"n": len(messages), "caught": caught / n, "tier": right / n,
+            "emergency": raised / max(1, emergencies),
             "quiet_n": len(quiet), "flagged": flagged / max(1, len(quiet)),
             "missed": dict(missed.most_common(3))}  # type: ignore[dict-item]
 
@@ -51,7 +57,10 @@ def main() -> None:
     rows = {}
     for style in styles:
         train = [ex for ex in kb.sign_bank if ex.style != style]
-        triager = Triager(kb, None, train)
+        # Nothing of the held-out style is learnt: neither its sign messages
+        # nor its ordinary questions (those are the false alarms counted).
+        triager = Triager(kb, None, train,
+                          quiet=[ex for ex in kb.phrasings if ex.style != style])
         held = [ex for ex in kb.sign_bank if ex.style == style]
         quiet = [ex.text for ex in held if ex.label == NO_SIGN]
         quiet += [ex.text for ex in kb.phrasings if ex.style == style]
@@ -68,11 +77,11 @@ def main() -> None:
         kb, full, [(r["text"], r["label"][5:]) for r in lines if r["label"].startswith("sign:")],
         [r["text"] for r in lines if not r["label"].startswith("sign:")])
     print("Warning signs: held-out style cross-validation (rules + bank detector)")
-    print(f"  {'':14} {'signs':>6} {'caught':>7} {'tier ok':>8} {'quiet':>6} {'flagged':>8}"
-          "  most missed")
+    print(f"  {'':14} {'signs':>6} {'caught':>7} {'tier ok':>8} {'emerg.':>7} {'quiet':>6}"
+          f" {'flagged':>8}  most missed")
     for name, f in rows.items():
         print(f"  {name:14} {f['n']:6.0f} {f['caught']:7.1%} {f['tier']:8.1%} "
-              f"{f['quiet_n']:6.0f} {f['flagged']:8.1%}  {f['missed']}")
+              f"{f['emergency']:7.1%} {f['quiet_n']:6.0f} {f['flagged']:8.1%}  {f['missed']}")
 
 
 if __name__ == "__main__":

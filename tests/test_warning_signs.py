@@ -16,7 +16,14 @@ from assistant.answering.answer import Assistant
 from assistant.answering.banks import NO_SIGN
 from assistant.answering.knowledge import DEFAULT_ROOT, check_knowledge, load_knowledge
 from assistant.answering.text import MAX_CHARS
-from assistant.answering.triage import PIECE_CHARS, PIECE_OVERLAP, Triager, format_advice, pieces
+from assistant.answering.triage import (
+    PIECE_CHARS,
+    PIECE_OVERLAP,
+    Triager,
+    chunks,
+    format_advice,
+    pieces,
+)
 from assistant.cli import main
 from assistant.ui.widgets.urgent_banner import UrgentBanner
 
@@ -343,3 +350,51 @@ def test_any_bank_sign_anywhere_in_up_to_a_megabyte_is_routed(
     at = int(where * size)
     result = TRIAGER.triage(f"{padding[:at]}\nAlso: {changed}\n{padding[at:size]}")
     assert RANK[result.tier] >= RANK[TIER[sign]], (changed, result.signs)
+
+
+# ------------------------------------------- what looks like a sign but is not --
+
+@pytest.mark.parametrize("text", [
+    "the numbness in my heel is no worse than it was last month",
+    "my toes are still tingly but not any worse, can i drive",
+    "the numb bit on my thigh isnt spreading, is it ok to swim",
+    "we have all got cabin fever in this house",
+    "her hay fever is terrible with the pollen this week",
+    "the kids have chilled out now, can i play cards with them",
+    "my grandson fell in love with the nurse who looked after me",
+    "there is only a faint line where the stitches were",
+    "she writes to an agony aunt about her neighbours",
+    "i am agonising over whether to go on the cruise in june",
+    "it was a wet day, can i still go out for my walk",
+])
+def test_idioms_and_changes_denied_stay_quiet(text: str) -> None:
+    assert TRIAGER.triage(text).tier == "none", (text, TRIAGER.triage(text).signs)
+
+
+@pytest.mark.parametrize(("text", "tier"), [
+    # A sign denied is still routed; only the denied change is skipped.
+    ("no fever, and the numbness is no worse", "urgent"),
+    ("the numbness is no worse in my foot but now both legs are numb", "emergency"),
+    ("the tingling is not spreading, its just that i fainted", "emergency"),
+    ("my leg feels no worse but it is swollen and hot", "urgent"),
+    ("he has started wetting the bed", "emergency"),
+    ("what should i do if i piss out", "emergency"),
+])
+def test_what_is_next_to_a_skipped_phrase_is_still_read(text: str, tier: str) -> None:
+    assert TRIAGER.triage(text).tier == tier, (text, TRIAGER.triage(text).signs)
+
+
+def test_the_detector_reads_a_message_without_its_idioms() -> None:
+    assert TRIAGER._unidiomatic("I've got cabin fever today.") == "ive got today"
+    same = "My calf is swollen and hot."
+    assert TRIAGER._unidiomatic(same) == same
+
+
+@given(st.lists(st.text(alphabet="abc xyz.!?\n", max_size=80), max_size=20))
+def test_chunks_keep_every_word_in_order(sentences: list[str]) -> None:
+    text = " ".join(sentences)
+    read = [w for chunk in chunks(text) for w in chunk.split()]
+    # Long sentences are read in halves that overlap: every word is there,
+    # in order, once the overlaps are taken out.
+    it = iter(read)
+    assert all(any(w == r for r in it) for w in text.split())
