@@ -95,7 +95,8 @@ class Triager:
             (sign, self._compile(rule)) for sign in data.signs for rule in sign.rules
         ]
         # Longest first: "no worse than" before "no worse".
-        self.ignore = sorted((tuple(words(p)) for p in data.ignore), key=len, reverse=True)
+        self.ignore = sorted((tuple(words(p)) for p in data.ignore if words(p)), key=len,
+                             reverse=True)
         vocab = {w for _, rule in self.rules for part in rule for item in part
                  for phrase in item for w in phrase}
         vocab |= {w for name, item in self.groups.items() if name not in NOT_SIGN_WORDS
@@ -198,10 +199,16 @@ class Triager:
         return found
 
     def _tokens(self, text: str) -> list[str]:
+        """The words of `text`, those of the phrases to ignore blanked ("" each),
+        the longest phrases first; each phrase is tried only where its first
+        word is (a long message has thousands of words, the list hundreds)."""
         tokens = words(text)
+        at: dict[str, list[int]] = {}
+        for i, token in enumerate(tokens):
+            at.setdefault(token, []).append(i)
         for phrase in self.ignore:
             n = len(phrase)
-            for i in range(len(tokens) - n + 1):
+            for i in at.get(phrase[0], ()):
                 if tuple(tokens[i:i + n]) == phrase:
                     tokens[i:i + n] = [""] * n
         return tokens
