@@ -170,7 +170,8 @@ def assistant() -> Assistant:
 
 
 @pytest.mark.parametrize("bare", ["my cut is oozing", "chest pain, breathless", "my calf has "
-                                  "swollen up", "wound leaking", "he has gone and fainted"])
+                                  "swollen up", "wound leaking", "he has gone and fainted",
+                                  "my wound is red and hot, and I feel awful"])
 def test_a_bare_sign_leads_to_the_guide_s_warning_signs(bare: str, assistant: Assistant) -> None:
     reply = assistant.ask(bare)
     assert reply.triage != "none" and reply.entry == WARNING_SIGNS_ENTRY
@@ -185,3 +186,12 @@ def test_a_sign_beside_a_question_answers_the_question(message: str, entry: str,
                                                       assistant: Assistant) -> None:
     reply = assistant.ask(message)
     assert reply.triage == "urgent" and reply.entry == entry
+
+
+@pytest.mark.parametrize("message", ["my mum has a fever, is it ok to give her aspirin",
+                                     "wound weeping and can I eat sushi"])
+def test_a_sign_beside_a_question_the_guide_does_not_answer_says_so(
+        message: str, assistant: Assistant) -> None:
+    reply = assistant.ask(message)
+    assert reply.triage == "urgent" and reply.advice
+    assert reply.kind == "unknown" and reply.entry is None

@@ -33,6 +33,9 @@ TOO_LONG_NOTE = (
 )
 
 # A warning sign found only in something else the recogniser may have heard.
+# Words by which the words beside a warning sign ask a question of their own.
+ASKING = frozenset("can could may might should how what when where why which whether "
+                   "allowed safe ok okay".split())
 MISHEARD = 'I may have misheard you; if you said "{said}", then: {advice}'
 TIERS = ("none", "urgent", "emergency")
 
@@ -240,9 +243,9 @@ class Assistant:
             # A sign first; then the question asked beside it, if there is one.
             rest = self._beyond_signs(text, triage)
             result = self.matcher.match(" ".join(rest)[:MATCH_CHARS])
-            if not self._asks_more(rest, result):
-                # A warning sign and nothing else we can answer: what the guide
-                # says about warning signs, under the advice.
+            if not self._asks_more(rest, result) and not self._asks_other(rest, result):
+                # A warning sign and nothing else asked: what the guide says
+                # about warning signs, under the advice.
                 return self._answer(shown, triage, advice, spoken, "sure",
                                     self.warning_signs, 100.0, ())
         else:
@@ -270,6 +273,15 @@ class Assistant:
         ("fever, can I drive" asks about driving; "chest pain, breathless" does not)."""
         return (result.kind == "answer" and result.band in ("sure", "fairly-sure")
                 and not self.triager.triage(" ".join(rest)).fired)
+
+    def _asks_other(self, rest: list[str], result: Any) -> bool:
+        """Whether the words beside a sign ask something the guide does not answer
+        ("my cut is oozing, can I eat sushi"): they ask (a word that asks), hold words
+        of their own, and the matcher puts them out of scope; the question is then
+        kept as unanswered. Words that only describe the sign ("my wound is red and
+        hot") ask nothing."""
+        return (result.band == "out-of-scope" and any(w in ASKING for w in rest)
+                and any(w not in self.kb.stopwords and not w.isdigit() for w in rest))
 
     def _answer(self, shown: str, triage: Any, advice: str | None, spoken: str | None,
                 band: str, e: Entry, score: float,
