@@ -32,10 +32,10 @@ TOO_LONG_NOTE = (
     "Please ask one question at a time."
 )
 
-# A warning sign found only in something else the recogniser may have heard.
 # Words by which the words beside a warning sign ask a question of their own.
-ASKING = frozenset("can could may might should how what when where why which whether "
-                   "allowed safe ok okay".split())
+ASKING = frozenset({"can", "could", "may", "might", "should", "how", "what", "when", "where",
+                    "why", "which", "whether", "allowed", "safe", "ok", "okay"})
+# A warning sign found only in something else the recogniser may have heard.
 MISHEARD = 'I may have misheard you; if you said "{said}", then: {advice}'
 TIERS = ("none", "urgent", "emergency")
 
