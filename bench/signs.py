@@ -9,7 +9,9 @@ ordinary questions. A sign message counts as caught when triage fires at
 all, and at the right tier when it fires at the sign's tier or above;
 "emerg." is the share of emergency signs routed as emergencies. Hard negatives and the
 phrasing bank's questions of the held-out style count as false alarms when
-they fire. The held-out file tests/data/heldout.jsonl is reported too.
+they fire. The held-out file tests/data/heldout.jsonl is reported too, and
+the files of a second, independent writer (STYLE-second-writer.toml) with the
+detector trained on the first writer's files alone.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from assistant.answering.knowledge import KnowledgeBase, load_knowledge  # noqa:
 from assistant.answering.triage import Triager  # noqa: E402
 
 RANK = {"none": 0, "urgent": 1, "emergency": 2}
+SECOND_WRITER = "-second-writer"     # knowledge/signs/STYLE-second-writer.toml
 
 
 def score(kb: KnowledgeBase, triager: Triager, messages: list[tuple[str, str]],
@@ -66,6 +69,14 @@ def main() -> None:
         quiet += [ex.text for ex in kb.phrasings if ex.style == style]
         rows[style] = score(kb, triager, [(ex.text, ex.label) for ex in held
                                           if ex.label != NO_SIGN], quiet)
+    # A second writer, who saw only the guide and the sign list, wrote some
+    # styles again: trained on the first writer alone, how much of theirs is caught?
+    second = [ex for ex in kb.sign_bank if ex.path.stem.endswith(SECOND_WRITER)]
+    if second:
+        first = Triager(kb, None, [ex for ex in kb.sign_bank if ex not in second])
+        rows["second writer"] = score(kb, first, [(ex.text, ex.label) for ex in second
+                                                  if ex.label != NO_SIGN],
+                                      [ex.text for ex in second if ex.label == NO_SIGN])
     rules_only = Triager(kb, None, [])
     signs = [(ex.text, ex.label) for ex in kb.sign_bank if ex.label != NO_SIGN]
     quiet = [ex.text for ex in kb.sign_bank if ex.label == NO_SIGN]

@@ -15,6 +15,7 @@ import json
 import math
 import os
 import tempfile
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -136,6 +137,7 @@ def train(samples: Sequence[tuple[str, str]], prepare: Prepare | None = None,
     """Fit on (text, label) pairs, with the features found in at least `min_df`
     of them. Imports scikit-learn: call only to (re)build a cache."""
     from scipy.sparse import csr_matrix
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
     counted = [features(text, prepare) for text, _ in samples]
@@ -155,8 +157,12 @@ def train(samples: Sequence[tuple[str, str]], prepare: Prepare | None = None,
     x = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
     # A fixed seed for saga's shuffling: the same bank always trains the same
     # model, so two runs of bench/generalise.py can be compared line by line.
-    fit = LogisticRegression(C=c, solver="saga", tol=1e-3, max_iter=300, random_state=SEED).fit(
-        x, [label for _, label in samples])
+    # At most 300 passes, converged or not: the benches measure the model as it
+    # comes out, and a warning on stderr would only alarm whoever runs the CLI.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fit = LogisticRegression(C=c, solver="saga", tol=1e-3, max_iter=300,
+                                 random_state=SEED).fit(x, [label for _, label in samples])
     if len(labels) == 2:         # scikit-learn keeps one row for two classes
         one = fit.coef_[0].astype(np.float32)
         return TextModel(labels, names, idf, np.stack([-one / 2, one / 2], axis=1),
