@@ -25,7 +25,7 @@ import wave
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..answering.knowledge import KnowledgeBase
 from ..config import APP_NAME
@@ -301,7 +301,7 @@ class Decoders:
     first needed. Thread-safe. Used here and in Whisper's process (the second
     opinion), so it needs no knowledge base: only the model's files."""
 
-    def __init__(self, files: dict[str, str]) -> None:
+    def __init__(self, files: dict[str, Any]) -> None:
         from pocketsphinx import Decoder
 
         self._files = files

@@ -205,7 +205,7 @@ class WhisperRecognizer:
         self._process = process
         config = {"folder": str(folder), "sha256": MODEL_SHA256, "prompt": self.prompt,
                   "hotwords": self.hotwords, "threads": self.threads, "beam": self.beam,
-                  "sphinx": self._second_opinion()}
+                  "sphinx": self.sphinx_files()}
         try:
             self._send(json.dumps(config).encode() + b"\n")
             answer = self._receive(LOAD_TIMEOUT)
@@ -219,7 +219,7 @@ class WhisperRecognizer:
         self._loaded.set()
         return None
 
-    def _second_opinion(self) -> dict[str, str] | None:
+    def sphinx_files(self) -> dict[str, str] | None:
         """The domain model's files, for pocketsphinx beside Whisper in its process."""
         try:
             built = domain_model(self.kb)
