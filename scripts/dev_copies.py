@@ -1,10 +1,14 @@
-"""List phrasings in knowledge/ that are near-copies of dev-set lines.
+"""List phrasings in knowledge/ that are near-copies of dev-set lines, and bank
+lines that are near-copies of our own held-out file.
 
     .venv/bin/python scripts/dev_copies.py [path/to/dev.jsonl]
 
 The dev set (../shared/eval/dev.jsonl) is a smoke test, never a source: a
 phrasing within rapidfuzz ratio 90 of one of its lines is listed here so it
 can be rewritten or dropped. Prints nothing but a count when the set is absent.
+The held-out file (tests/data/heldout.jsonl) measures what the banks never
+saw, so a bank line (questions or sign messages) that near-copies one of its
+lines is listed too, and must go.
 """
 
 from __future__ import annotations
@@ -18,14 +22,29 @@ from rapidfuzz import fuzz, process, utils
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answering.knowledge import load_knowledge  # noqa: E402
+from assistant.answering.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
+
+
+def held_out_copies(kb: KnowledgeBase) -> int:
+    held = [json.loads(line)["text"] for line in
+            (ROOT / "tests/data/heldout.jsonl").read_text().splitlines() if line.strip()]
+    found = 0
+    for ex in (*kb.phrasings, *kb.sign_bank):
+        hit = process.extractOne(ex.text, held, scorer=fuzz.ratio,
+                                 processor=utils.default_process, score_cutoff=90)
+        if hit:
+            found += 1
+            print(f"{ex.path.relative_to(ROOT)}:{ex.line}: {ex.text!r} ~ held out {hit[0]!r}")
+    print(f"{found} bank lines near-copy the held-out file")
+    return found
 
 
 def main() -> int:
+    copies = held_out_copies(load_knowledge())
     dev_path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared/eval/dev.jsonl"
     if not dev_path.exists():
         print(f"no dev set at {dev_path}: nothing to compare")
-        return 0
+        return int(copies > 0)
     dev = [json.loads(line)["q"] for line in dev_path.read_text().splitlines() if line.strip()]
     kb = load_knowledge()
     ours = [(e.id, "entries", q) for e in kb.entries for q in e.questions]
@@ -38,7 +57,7 @@ def main() -> int:
             found += 1
             print(f"{where}: {label}: {text!r} ~ dev {hit[0]!r} ({hit[1]:.0f})")
     print(f"{found} near-copies of dev lines among {len(ours)} phrasings")
-    return 0
+    return int(copies > 0)
 
 
 if __name__ == "__main__":
