@@ -272,7 +272,7 @@ class Assistant:
         fairly sure match, made of words that are not themselves more of the sign
         ("fever, can I drive" asks about driving; "chest pain, breathless" does not)."""
         return (result.kind == "answer" and result.band in ("sure", "fairly-sure")
-                and not self.triager.triage(" ".join(rest)).fired)
+                and self._own_words(rest) and not self.triager.triage(" ".join(rest)).fired)
 
     def _asks_other(self, rest: list[str], result: Any) -> bool:
         """Whether the words beside a sign ask something the guide does not answer
@@ -281,7 +281,11 @@ class Assistant:
         kept as unanswered. Words that only describe the sign ("my wound is red and
         hot") ask nothing."""
         return (result.band == "out-of-scope" and any(w in ASKING for w in rest)
-                and any(w not in self.kb.stopwords and not w.isdigit() for w in rest))
+                and self._own_words(rest))
+
+    def _own_words(self, rest: list[str]) -> bool:
+        """Whether the words beside a sign say anything: "my ... has ... up" does not."""
+        return any(w not in self.kb.stopwords and not w.isdigit() for w in rest)
 
     def _answer(self, shown: str, triage: Any, advice: str | None, spoken: str | None,
                 band: str, e: Entry, score: float,
