@@ -137,10 +137,11 @@ class Triager:
         self.counted = {w for phrase in self.groups.get("counted", ()) for w in phrase}
         self.noun_markers = {w for phrase in self.groups.get("noun_markers", ()) for w in phrase}
         # Words of the guide and the entries are real words too ("soreness"
-        # must not be read as a typo of "shortness").
+        # must not be read as a typo of "shortness"), and so are the stop words
+        # ("weve" is not a typo of "wee").
         known = " ".join([kb.guide_text, *(q for e in kb.entries for q in e.questions),
                           *(e.answer for e in kb.entries)])
-        self.real_words = kb.english_words | set(words(known))
+        self.real_words = kb.english_words | kb.stopwords | set(words(known))
         # Words that sound the same by both keys (feint/faint, week/weak): with
         # the detector to judge, these need no other word of the sign near.
         self.homophones: set[tuple[str, str]] = set()
