@@ -8,7 +8,9 @@
    held-out style (entry questions and out-of-scope questions).
 2. The held-out file tests/data/heldout.jsonl, written independently before
    any result was seen: train on everything, ask it.
-3. The dev set of ../shared/eval, if it is there: a smoke test only.
+3. The files of a second, independent writer (phrasings/STYLE-second-writer.toml):
+   train on the first writer's files alone, ask it every line of theirs.
+4. The dev set of ../shared/eval, if it is there: a smoke test only.
 
 Figures: top-1 (answered, right entry's topic), top-3 (the right topic among
 the answer and the choices offered), wrong answers (answered, wrong topic;
@@ -35,6 +37,7 @@ from assistant.answering.banks import OUT_OF_SCOPE, Example  # noqa: E402
 from assistant.answering.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+SECOND_WRITER = "-second-writer"     # knowledge/phrasings/STYLE-second-writer.toml
 
 
 @dataclasses.dataclass
@@ -158,6 +161,13 @@ def main() -> None:
                 for s in sorted({a.style for a in asked})}
     by_style["all"] = figures(kb, asked, bands)
     table("Held-out file tests/data/heldout.jsonl (trained on the whole bank)", by_style)
+    second = [ex for ex in kb.phrasings if ex.path.stem.endswith(SECOND_WRITER)]
+    if second:
+        first = [ex for ex in kb.phrasings if ex not in second]
+        asked = ask_all(kb, first, [(ex.text, ex.label, ex.style) for ex in second])
+        rows = {s: figures(kb, [a for a in asked if a.style == s], bands)
+                for s in sorted({a.style for a in asked})}
+        table("A second writer's questions (trained on the first writer's alone)", rows)
     if DEV.exists():
         dev = read_jsonl(DEV, "q" if "\"q\"" in DEV.read_text()[:200] else "text", "expect")
         table("Dev set (smoke test only, never tuned on)",
