@@ -97,6 +97,7 @@ class Sign:
     rules: tuple[str, ...]
     numbers: tuple[NumberRule, ...] = ()
     examples: tuple[str, ...] = ()
+    detected_as: str | None = None   # the sign the bank detector alone routes it as
 
 
 @dataclass(frozen=True)
@@ -381,6 +382,12 @@ def _load_triage(root: Path, problems: list[Problem]) -> TriageData:
         ignore = []
     if f.data and not signs:
         problems.append(Problem(f.path, 1, "no [[sign]] tables found"))
+    known = {sign.id for sign in signs}
+    for sign in signs:
+        if sign.detected_as is not None and sign.detected_as not in known - {sign.id}:
+            problems.append(Problem(f.path, f.find(f'detected_as = "{sign.detected_as}"'),
+                                    f"sign '{sign.id}': detected_as must be the id of "
+                                    "another sign"))
     return TriageData(tiers, tuple(signs), words, tuple(ignore))
 
 
@@ -451,8 +458,13 @@ def _sign(raw: Any, f: _File, start: int, words: dict[str, tuple[str, ...]],
         problem(f.find("examples", start), f"sign '{raw['id']}': examples must be a list "
                 "of text lines")
         return None
+    detected_as = raw.get("detected_as")
+    if detected_as is not None and not isinstance(detected_as, str):
+        problem(f.find("detected_as", start), f"sign '{raw['id']}': detected_as must be "
+                "the id of another sign")
+        return None
     return Sign(raw["id"], raw["tier"], raw["label"], tuple(rules), tuple(numbers),
-                tuple(examples))
+                tuple(examples), detected_as)
 
 
 def _load_table(path: Path, table: str, problems: list[Problem]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from .text import allowed_typos, stem, words
 GAP = 2
 PIECE_CHARS = 50_000      # a long message is read in pieces this long ...
 PIECE_OVERLAP = 2_000     # ... each starting this far before the last one ended
-DETECT_AT = 0.35          # the bank detector's "some sign" probability that routes
+DETECT_AT = 0.40          # the bank detector's "some sign" probability that routes
 DETECTOR_C = 30.0
 CHUNK_WORDS = 40
 _SENTENCE = re.compile(r"(?<=[.!?;\n])\s+")
@@ -262,10 +262,15 @@ class Triager:
         # stay the precise first line and name the words they matched. It
         # reads every message, even one the rules flagged: a fall the rules
         # caught must not hide a collapse only the detector heard.
+        # A sign made of others together (a fever with a headache and a stiff
+        # neck): when the rules found its named part (`detected_as`, the fever)
+        # but not the whole, they have read every word for the rest, and the
+        # detector does not add it; heard by the detector alone, it stands.
         by_id = {sign.id: sign for sign in self.kb.triage.signs}
         for sign_id, _ in self.detected(question)[:2]:
             sign = by_id[sign_id]
-            hits.setdefault(sign_id, SignHit(sign_id, sign.tier, sign.label, ""))
+            if sign.detected_as is None or sign.detected_as not in hits:
+                hits.setdefault(sign_id, SignHit(sign_id, sign.tier, sign.label, ""))
         return self._verdict(list(hits.values()))
 
     def _rule_hits(self, question: str) -> dict[str, SignHit]:
