@@ -32,6 +32,7 @@ PIECE_CHARS = 50_000      # a long message is read in pieces this long ...
 PIECE_OVERLAP = 2_000     # ... each starting this far before the last one ended
 DETECT_AT = 0.40          # the bank detector's "some sign" probability that routes
 DETECTOR_C = 30.0
+DETECTOR_MIN_DF = 2      # a feature seen in one message only is noise, and memory
 CHUNK_WORDS = 40
 _SENTENCE = re.compile(r"(?<=[.!?;\n])\s+")
 WINDOW = 12
@@ -232,7 +233,7 @@ class Triager:
             return None
         samples += [(ex.text, NO_SIGN) for ex in self.quiet]
         samples += [(q, NO_SIGN) for e in self.kb.entries for q in e.questions]
-        return cached(cache, "signs", samples, None, c=DETECTOR_C)
+        return cached(cache, "signs", samples, None, c=DETECTOR_C, min_df=DETECTOR_MIN_DF)
 
     def detected(self, text: str) -> list[tuple[str, float]]:
         """Signs the bank detector finds, each with its probability, read a
