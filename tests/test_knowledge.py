@@ -115,12 +115,12 @@ def test_triage_rule_with_unknown_group_is_reported(kb_copy: Path,
     _check_says(kb_copy, capsys, path, line_of(path, "@goo"), "unknown word group '@goo'")
 
 
-def test_detected_as_must_name_another_sign(kb_copy: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_built_on_must_name_another_sign(kb_copy: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
     path = kb_copy / "triage.toml"
-    path.write_text(path.read_text().replace('detected_as = "fever"', 'detected_as = "fevr"'))
-    _check_says(kb_copy, capsys, path, line_of(path, 'detected_as = "fevr"'),
-                "detected_as must be the id of another sign")
+    path.write_text(path.read_text().replace('built_on = "fever"', 'built_on = "fevr"'))
+    _check_says(kb_copy, capsys, path, line_of(path, 'built_on = "fevr"'),
+                "built_on must be the id of another sign")
 
 
 def test_export_json_lists_every_topic(capsys: pytest.CaptureFixture[str]) -> None:

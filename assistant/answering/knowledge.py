@@ -97,7 +97,7 @@ class Sign:
     rules: tuple[str, ...]
     numbers: tuple[NumberRule, ...] = ()
     examples: tuple[str, ...] = ()
-    detected_as: str | None = None   # the sign the bank detector alone routes it as
+    built_on: str | None = None      # the sign this one adds to (a fever, for fever-stiff-neck)
 
 
 @dataclass(frozen=True)
@@ -384,9 +384,9 @@ def _load_triage(root: Path, problems: list[Problem]) -> TriageData:
         problems.append(Problem(f.path, 1, "no [[sign]] tables found"))
     known = {sign.id for sign in signs}
     for sign in signs:
-        if sign.detected_as is not None and sign.detected_as not in known - {sign.id}:
-            problems.append(Problem(f.path, f.find(f'detected_as = "{sign.detected_as}"'),
-                                    f"sign '{sign.id}': detected_as must be the id of "
+        if sign.built_on is not None and sign.built_on not in known - {sign.id}:
+            problems.append(Problem(f.path, f.find(f'built_on = "{sign.built_on}"'),
+                                    f"sign '{sign.id}': built_on must be the id of "
                                     "another sign"))
     return TriageData(tiers, tuple(signs), words, tuple(ignore))
 
@@ -458,13 +458,13 @@ def _sign(raw: Any, f: _File, start: int, words: dict[str, tuple[str, ...]],
         problem(f.find("examples", start), f"sign '{raw['id']}': examples must be a list "
                 "of text lines")
         return None
-    detected_as = raw.get("detected_as")
-    if detected_as is not None and not isinstance(detected_as, str):
-        problem(f.find("detected_as", start), f"sign '{raw['id']}': detected_as must be "
+    built_on = raw.get("built_on")
+    if built_on is not None and not isinstance(built_on, str):
+        problem(f.find("built_on", start), f"sign '{raw['id']}': built_on must be "
                 "the id of another sign")
         return None
     return Sign(raw["id"], raw["tier"], raw["label"], tuple(rules), tuple(numbers),
-                tuple(examples), detected_as)
+                tuple(examples), built_on)
 
 
 def _load_table(path: Path, table: str, problems: list[Problem]) -> dict[str, Any]:

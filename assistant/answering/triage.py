@@ -264,13 +264,13 @@ class Triager:
         # reads every message, even one the rules flagged: a fall the rules
         # caught must not hide a collapse only the detector heard.
         # A sign made of others together (a fever with a headache and a stiff
-        # neck): when the rules found its named part (`detected_as`, the fever)
-        # but not the whole, they have read every word for the rest, and the
-        # detector does not add it; heard by the detector alone, it stands.
+        # neck): when the rules found the sign it is built on (`built_on`, the
+        # fever) but not the whole, they have read every word for the rest, and
+        # the detector does not add it; heard by the detector alone, it stands.
         by_id = {sign.id: sign for sign in self.kb.triage.signs}
         for sign_id, _ in self.detected(question)[:2]:
             sign = by_id[sign_id]
-            if sign.detected_as is None or sign.detected_as not in hits:
+            if sign.built_on is None or sign.built_on not in hits:
                 hits.setdefault(sign_id, SignHit(sign_id, sign.tier, sign.label, ""))
         return self._verdict(list(hits.values()))
 
