@@ -37,7 +37,6 @@ from assistant.answering.banks import OUT_OF_SCOPE, Example  # noqa: E402
 from assistant.answering.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
-SECOND_WRITER = "-second-writer"     # knowledge/phrasings/STYLE-second-writer.toml
 
 
 @dataclasses.dataclass
@@ -161,7 +160,7 @@ def main() -> None:
                 for s in sorted({a.style for a in asked})}
     by_style["all"] = figures(kb, asked, bands)
     table("Held-out file tests/data/heldout.jsonl (trained on the whole bank)", by_style)
-    second = [ex for ex in kb.phrasings if ex.path.stem.endswith(SECOND_WRITER)]
+    second = [ex for ex in kb.phrasings if ex.second_writer]
     if second:
         first = [ex for ex in kb.phrasings if ex not in second]
         asked = ask_all(kb, first, [(ex.text, ex.label, ex.style) for ex in second])

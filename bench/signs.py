@@ -29,7 +29,6 @@ from assistant.answering.knowledge import KnowledgeBase, load_knowledge  # noqa:
 from assistant.answering.triage import Triager  # noqa: E402
 
 RANK = {"none": 0, "urgent": 1, "emergency": 2}
-SECOND_WRITER = "-second-writer"     # knowledge/signs/STYLE-second-writer.toml
 
 
 def score(kb: KnowledgeBase, triager: Triager, messages: list[tuple[str, str]],
@@ -71,7 +70,7 @@ def main() -> None:
                                           if ex.label != NO_SIGN], quiet)
     # A second writer, who saw only the guide and the sign list, wrote some
     # styles again: trained on the first writer alone, how much of theirs is caught?
-    second = [ex for ex in kb.sign_bank if ex.path.stem.endswith(SECOND_WRITER)]
+    second = [ex for ex in kb.sign_bank if ex.second_writer]
     if second:
         first = Triager(kb, None, [ex for ex in kb.sign_bank if ex not in second])
         rows["second writer"] = score(kb, first, [(ex.text, ex.label) for ex in second

@@ -40,13 +40,13 @@ def held_out_copies(kb: KnowledgeBase) -> int:
 
 
 def main() -> int:
-    copies = held_out_copies(load_knowledge())
+    kb = load_knowledge()
+    copies = held_out_copies(kb)
     dev_path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared/eval/dev.jsonl"
     if not dev_path.exists():
         print(f"no dev set at {dev_path}: nothing to compare")
         return int(copies > 0)
     dev = [json.loads(line)["q"] for line in dev_path.read_text().splitlines() if line.strip()]
-    kb = load_knowledge()
     ours = [(e.id, "entries", q) for e in kb.entries for q in e.questions]
     ours += [(ex.label, ex.path.name, ex.text) for ex in kb.phrasings]
     found = 0

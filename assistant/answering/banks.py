@@ -16,6 +16,9 @@ from pathlib import Path
 OUT_OF_SCOPE = "out-of-scope"     # the matcher's "not in the guide" class
 NO_SIGN = "no-sign"               # the sign detector's "nothing to route" class
 STYLES = ("typed", "spoken", "caregiver", "misspelled", "fragment", "long", "older")
+# A second, independent writer's file of a style: STYLE-second-writer.toml. The
+# benches train on the first writer's files alone and test on these.
+SECOND_WRITER = "-second-writer"
 
 
 @dataclass(frozen=True)
@@ -28,3 +31,7 @@ class Example:
     style: str
     path: Path
     line: int
+
+    @property
+    def second_writer(self) -> bool:
+        return self.path.stem.endswith(SECOND_WRITER)
