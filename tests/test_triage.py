@@ -97,6 +97,9 @@ def test_a_long_message_with_a_sign_at_the_end() -> None:
     "how do i get out of bed",
     "when will i be discharged",
     "does a crooked spine change the surgery",
+    "can my wound get wet in the shower yet",
+    "when can i get the dressing wet",
+    "my granddaughter has fallen in love with my walking stick",
 ])
 def test_ordinary_questions_raise_no_alarm(text: str) -> None:
     assert TRIAGER.triage(text).tier == "none", TRIAGER.triage(text)
