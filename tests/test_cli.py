@@ -96,7 +96,8 @@ def test_a_red_flag_after_100_kilobytes_still_routes() -> None:
 # One question per band, asked the way a person might; what each band prints.
 BANDS = [
     ("When can I drive again after a laminectomy?", "sure", "cleared you", None),
-    ("back to normal when", "fairly-sure", "The goal is meaningful improvement", "Or did you mean: "),
+    ("back to normal when", "fairly-sure", "The goal is meaningful improvement",
+     "Or did you mean: "),
     ("what about the thing", "unsure", "I'm not sure which part", "Did you mean: "),
     ("can i drink wine after my surgery", "out-of-scope", "does not answer that", None),
 ]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from assistant.answering.answer import WARNING_SIGNS_ENTRY, Assistant
 from assistant.answering.knowledge import KnowledgeBase, load_knowledge
 from assistant.answering.text import words
-from assistant.answering.triage import Triager
+from assistant.answering.triage import Triager, names_a_sign
 
 KB = load_knowledge()
 TRIAGER = Triager(KB)
@@ -198,3 +198,14 @@ def test_a_sign_beside_a_question_the_guide_does_not_answer_says_so(
     reply = assistant.ask(message)
     assert reply.triage == "urgent" and reply.advice
     assert reply.kind == "unknown" and reply.entry is None
+
+
+@pytest.mark.parametrize(("some", "top", "fires"), [
+    (0.45, 0.30, True),      # a sign likely, and one stands out
+    (0.45, 0.10, False),     # a sign likely, but no one sign more than the rest
+    (0.65, 0.10, True),      # very likely some sign: routed whatever it names
+    (0.35, 0.30, False),     # not likely enough
+])
+def test_the_detector_names_a_sign_only_when_one_stands_out(some: float, top: float,
+                                                            fires: bool) -> None:
+    assert names_a_sign(some, top) is fires
