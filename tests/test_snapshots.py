@@ -60,7 +60,7 @@ def test_light_theme_answer(snap_compare) -> None:  # type: ignore[no-untyped-de
 
 
 def test_fairly_sure_answer_offers_did_you_mean(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(recording_app()[0], run_before=after("how long off"))
+    assert snap_compare(recording_app()[0], run_before=after("back to normal when"))
 
 
 def test_unsure_offers_three_choices(snap_compare) -> None:  # type: ignore[no-untyped-def]
