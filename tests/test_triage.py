@@ -60,6 +60,10 @@ def test_lay_phrasings_typos_and_transcripts(text: str, tier: str) -> None:
     ("what if i cant pee", "emergency"),
     ("no bladder trouble at all, just asking about walking", "emergency"),
     ("not short of breath or anything", "emergency"),
+    # Words with an everyday sense too: denied or asked about, only the sign's.
+    ("no falls so far, can i go upstairs", "urgent"),
+    ("what if i faint in the shower", "emergency"),
+    ("i havent fallen yet but i worry about it", "urgent"),
 ])
 def test_negated_and_hypothetical_mentions_are_still_routed(text: str, tier: str) -> None:
     assert TRIAGER.triage(text).tier == tier
@@ -100,6 +104,10 @@ def test_a_long_message_with_a_sign_at_the_end() -> None:
     "can my wound get wet in the shower yet",
     "when can i get the dressing wet",
     "my granddaughter has fallen in love with my walking stick",
+    # A sign's word in its everyday sense, with nothing of a sign around it.
+    "the print on my tablet box is so faint, which one is the morning one",
+    "the leaves are falling in the garden, can i sweep them",
+    "is a chilled glass of lemonade ok with my tablets",
 ])
 def test_ordinary_questions_raise_no_alarm(text: str) -> None:
     assert TRIAGER.triage(text).tier == "none", TRIAGER.triage(text)
