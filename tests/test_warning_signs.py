@@ -398,3 +398,18 @@ def test_chunks_keep_every_word_in_order(sentences: list[str]) -> None:
     # in order, once the overlaps are taken out.
     it = iter(read)
     assert all(any(w == r for r in it) for w in text.split())
+
+
+def test_a_sign_the_detector_hears_is_not_drowned_in_a_run_on_transcript() -> None:
+    """A spoken transcript has no full stops: a sign told in everyday words (one
+    only the detector hears) said amid ordinary talk is still heard. With the
+    detector reading 40 words at a time, 36% of them were drowned."""
+    talk = ("and then we had a cup of tea and talked about the grandchildren and "
+            "the weather and what to have for dinner")
+    heard = [(ex.text, ex.label) for ex in KB.sign_bank if ex.label != NO_SIGN
+             and not _RULES_ALONE.triage(ex.text).fired
+             and RANK[TRIAGER.triage(ex.text).tier] >= RANK[TIER[ex.label]]]
+    drowned = [text for text, sign in heard
+               if RANK[TRIAGER.triage(f"{talk} {text.rstrip('.?!')} {talk}").tier]
+               < RANK[TIER[sign]]]
+    assert len(drowned) <= 0.1 * len(heard), drowned

@@ -35,7 +35,10 @@ DETECT_NAMED = 0.15       # ... when one sign stands out at least this much ...
 DETECT_SURE = 0.60        # ... or whatever it names, from this probability up
 DETECTOR_C = 30.0
 DETECTOR_MIN_DF = 2      # a feature seen in one message only is noise, and memory
-CHUNK_WORDS = 40
+# The detector reads a sentence at a time, and a run-on one (a spoken
+# transcript has no full stops) this many words at a time: in 40, a sign told
+# in a few words was drowned by the talk around it.
+CHUNK_WORDS = 20
 _SENTENCE = re.compile(r"(?<=[.!?;\n])\s+")
 WINDOW = 12
 NUMBER_NEAR = 4
