@@ -385,13 +385,16 @@ class Triager:
             return True
         half = CHUNK_WORDS // 2
         around = " ".join(t for t in tokens[max(0, span[0] - half):span[1] + half] if t)
-        probs = self.detector.probabilities(features(around))
-        return 1.0 - float(probs[self.detector.labels.index(NO_SIGN)]) >= CONFIRM_AT
+        return self._any_sign(around) >= CONFIRM_AT
 
     def _some_sign(self, text: str) -> bool:
+        return self._any_sign(text) >= self.detect_at
+
+    def _any_sign(self, text: str) -> float:
+        """The detector's probability that `text` tells of some sign."""
         assert self.detector is not None
         probs = self.detector.probabilities(features(text))
-        return 1.0 - float(probs[self.detector.labels.index(NO_SIGN)]) >= self.detect_at
+        return 1.0 - float(probs[self.detector.labels.index(NO_SIGN)])
 
     def _noun_use(self, tokens: list[str], i: int) -> bool:
         before = tokens[i - 1] if i else ""
