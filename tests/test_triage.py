@@ -60,10 +60,8 @@ def test_lay_phrasings_typos_and_transcripts(text: str, tier: str) -> None:
     ("what if i cant pee", "emergency"),
     ("no bladder trouble at all, just asking about walking", "emergency"),
     ("not short of breath or anything", "emergency"),
-    # Words with an everyday sense too: denied or asked about, only the sign's.
     ("no falls so far, can i go upstairs", "urgent"),
     ("what if i faint in the shower", "emergency"),
-    ("i havent fallen yet but i worry about it", "urgent"),
 ])
 def test_negated_and_hypothetical_mentions_are_still_routed(text: str, tier: str) -> None:
     assert TRIAGER.triage(text).tier == tier
@@ -104,10 +102,6 @@ def test_a_long_message_with_a_sign_at_the_end() -> None:
     "can my wound get wet in the shower yet",
     "when can i get the dressing wet",
     "my granddaughter has fallen in love with my walking stick",
-    # A sign's word in its everyday sense, with nothing of a sign around it.
-    "the print on my tablet box is so faint, which one is the morning one",
-    "the leaves are falling in the garden, can i sweep them",
-    "is a chilled glass of lemonade ok with my tablets",
 ])
 def test_ordinary_questions_raise_no_alarm(text: str) -> None:
     assert TRIAGER.triage(text).tier == "none", TRIAGER.triage(text)
@@ -217,3 +211,19 @@ def test_a_sign_beside_a_question_the_guide_does_not_answer_says_so(
 def test_the_detector_names_a_sign_only_when_one_stands_out(some: float, top: float,
                                                             fires: bool) -> None:
     assert names_a_sign(some, top) is fires
+
+
+@pytest.mark.parametrize(("text", "tier"), [
+    # A sign's word beside the words of an ordinary question (the shower, the
+    # car) is still the sign: a detector that hears "getting out of the shower"
+    # as a question must not be asked to confirm the fall.
+    ("she fell getting out of the shower", "urgent"),
+    ("i fell getting into the car", "urgent"),
+    ("he has the chills after his shower", "urgent"),
+    ("he is shuffling when he walks now", "urgent"),
+    # A stiff neck the rules cannot read, beside a fever they can: the detector
+    # is sure, and it is an emergency.
+    ("i have a fever, a bad headache and a staff neck", "emergency"),
+])
+def test_a_sign_beside_ordinary_words_is_still_routed(text: str, tier: str) -> None:
+    assert TRIAGER.triage(text).tier == tier, TRIAGER.triage(text).signs

@@ -48,8 +48,7 @@ STRONG, WEAK = 2, 1
 SOUND_MIN = 4             # letters a word needs before its sound is compared
 CONTEXT = 4               # words either side where a sound-alike finds its sign
 # Word groups about how to read the others, not words of any sign.
-NOT_SIGN_WORDS = ("unspecific", "noun_markers", "counted", "ambiguous", "denied_or_asked")
-CONFIRM_AT = 0.20         # the detector's "some sign" that confirms an ambiguous word
+NOT_SIGN_WORDS = ("unspecific", "noun_markers", "counted")
 EXACT = "="               # "=legs": this word exactly, no other ending, no typo
 
 
@@ -143,9 +142,6 @@ class Triager:
             self.rules_of.setdefault(sign.id, []).append((sign, rule))
         self.counted = {w for phrase in self.groups.get("counted", ()) for w in phrase}
         self.noun_markers = {w for phrase in self.groups.get("noun_markers", ()) for w in phrase}
-        self.ambiguous = {w for phrase in self.groups.get("ambiguous", ()) for w in phrase}
-        self.denied_or_asked = {w for phrase in self.groups.get("denied_or_asked", ())
-                                for w in phrase}
         # Words of the guide and the entries are real words too ("soreness"
         # must not be read as a typo of "shortness"), and so are the stop words
         # ("weve" is not a typo of "wee").
@@ -278,12 +274,15 @@ class Triager:
         # caught must not hide a collapse only the detector heard.
         # A sign made of others together (a fever with a headache and a stiff
         # neck): when the rules found the sign it is built on (`built_on`, the
-        # fever) but not the whole, they have read every word for the rest, and
-        # the detector does not add it; heard by the detector alone, it stands.
+        # fever) but not the whole, the detector adds it only when sure
+        # (DETECT_SURE): "a fever and a headache" stays urgent, while a stiff
+        # neck the rules could not read ("a staff neck", "cant touch chin to
+        # chest") is still an emergency. Heard by the detector alone, it stands.
         by_id = {sign.id: sign for sign in self.kb.triage.signs}
-        for sign_id, _ in self.detected(question)[:2]:
+        for sign_id, probability in self.detected(question)[:2]:
             sign = by_id[sign_id]
-            if sign.built_on is None or sign.built_on not in hits:
+            if sign.built_on is None or sign.built_on not in hits \
+                    or probability >= DETECT_SURE:
                 hits.setdefault(sign_id, SignHit(sign_id, sign.tier, sign.label, ""))
         return self._verdict(list(hits.values()))
 
@@ -304,7 +303,7 @@ class Triager:
             if sign.id in hits:
                 continue
             span = self._match_rule(rule, cands, where)
-            if span is not None and self._in_the_sign_s_sense(tokens, span):
+            if span is not None:
                 hits[sign.id] = SignHit(sign.id, sign.tier, sign.label,
                                         " ".join(t for t in tokens[span[0]:span[1]] if t))
         hits.update(self._sound_alike_hits(tokens, cands, where, hits))
@@ -370,31 +369,10 @@ class Triager:
                 return True
         return False
 
-    def _in_the_sign_s_sense(self, tokens: list[str], span: tuple[int, int]) -> bool:
-        """False for a match made only of words with an everyday sense ("the
-        leaves are falling", "the print is so faint") when nothing around it
-        denies or asks about it and the detector hears no sign in the sentence
-        about it (CHUNK_WORDS around). In the bank's cross-validation this
-        left out a sixth of the false alarms and no sign."""
-        matched = [t for t in tokens[span[0]:span[1]] if t]
-        if self.detector is None or not matched or \
-                any(t not in self.ambiguous for t in matched):
-            return True
-        before = tokens[max(0, span[0] - CONTEXT):span[0]]
-        if any(t in self.denied_or_asked for t in before):
-            return True
-        half = CHUNK_WORDS // 2
-        around = " ".join(t for t in tokens[max(0, span[0] - half):span[1] + half] if t)
-        return self._any_sign(around) >= CONFIRM_AT
-
     def _some_sign(self, text: str) -> bool:
-        return self._any_sign(text) >= self.detect_at
-
-    def _any_sign(self, text: str) -> float:
-        """The detector's probability that `text` tells of some sign."""
         assert self.detector is not None
         probs = self.detector.probabilities(features(text))
-        return 1.0 - float(probs[self.detector.labels.index(NO_SIGN)])
+        return 1.0 - float(probs[self.detector.labels.index(NO_SIGN)]) >= self.detect_at
 
     def _noun_use(self, tokens: list[str], i: int) -> bool:
         before = tokens[i - 1] if i else ""
