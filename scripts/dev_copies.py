@@ -6,9 +6,9 @@ lines that are near-copies of our own held-out file.
 The dev set (../shared/eval/dev.jsonl) is a smoke test, never a source: a
 phrasing within rapidfuzz ratio 90 of one of its lines is listed here so it
 can be rewritten or dropped. Prints nothing but a count when the set is absent.
-The held-out file (tests/data/heldout.jsonl) measures what the banks never
-saw, so a bank line (questions or sign messages) that near-copies one of its
-lines is listed too, and must go.
+The held-out files (tests/data/heldout*.jsonl) measure what the banks never
+saw, so a bank line (questions or sign messages) that near-copies one of their
+lines is listed too, and must go (tests/held_out.py says which).
 """
 
 from __future__ import annotations
@@ -23,20 +23,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.answering.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
+from tests.held_out import near_copies  # noqa: E402
 
 
 def held_out_copies(kb: KnowledgeBase) -> int:
-    held = [json.loads(line)["text"] for path in (ROOT / "tests/data").glob("heldout*.jsonl")
-            for line in path.read_text().splitlines() if line.strip()]
-    found = 0
-    for ex in (*kb.phrasings, *kb.sign_bank):
-        hit = process.extractOne(ex.text, held, scorer=fuzz.ratio,
-                                 processor=utils.default_process, score_cutoff=90)
-        if hit:
-            found += 1
-            print(f"{ex.path.relative_to(ROOT)}:{ex.line}: {ex.text!r} ~ held out {hit[0]!r}")
-    print(f"{found} bank lines near-copy the held-out file")
-    return found
+    copies = near_copies(kb)
+    for ex, held in copies:
+        print(f"{ex.path.relative_to(ROOT)}:{ex.line}: {ex.text!r} ~ held out {held!r}")
+    print(f"{len(copies)} bank lines near-copy the held-out files")
+    return len(copies)
 
 
 def main() -> int:

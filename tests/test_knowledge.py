@@ -20,6 +20,7 @@ from assistant.answering.knowledge import (
 from assistant.cli import main
 
 from .conftest import line_of
+from .held_out import near_copies
 
 ENTRY_FILE = "entries/05-everyday-activities.toml"
 
@@ -194,11 +195,4 @@ def test_kb_check_notes_thin_entries_without_failing(kb_copy: Path,
 def test_no_bank_line_copies_the_held_out_file(kb: KnowledgeBase) -> None:
     """The held-out files measure what the banks never saw: none of their lines
     may be a near-copy (rapidfuzz ratio 90) of one of theirs."""
-    from rapidfuzz import fuzz, process, utils
-
-    held = [json.loads(line)["text"] for path in (Path(__file__).parent / "data").glob(
-            "heldout*.jsonl") for line in path.read_text().splitlines() if line.strip()]
-    copies = [ex.text for ex in (*kb.phrasings, *kb.sign_bank)
-              if process.extractOne(ex.text, held, scorer=fuzz.ratio,
-                                    processor=utils.default_process, score_cutoff=90)]
-    assert copies == []
+    assert [ex.text for ex, _ in near_copies(kb)] == []
