@@ -32,7 +32,8 @@ worker after the first frame):
   the first frame): the App, its colours, what it runs on.
 - ui.screens.main and the widgets it shows: conversation, question box, speech
   line, stage line, and the hidden warning banner and listening bar, whose parts
-  are built on first use; answer_block for the message a link sends.
+  are built on first use; answer_block for the message a link sends; key_button
+  for the twelve keys (lighter than Textual's Button: about 15 ms).
 """
 
 from __future__ import annotations

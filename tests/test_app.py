@@ -16,6 +16,7 @@ from assistant.ui.app import make_app
 from assistant.ui.screens.help import HelpScreen
 from assistant.ui.screens.topic_browser import TopicBrowser
 from assistant.ui.widgets.answer_block import AnswerBlock
+from assistant.ui.widgets.key_button import PRESSED_FOR, KeyButton
 from assistant.ui.widgets.speech_controls import SpeechControls
 from assistant.ui.widgets.urgent_banner import UrgentBanner
 from assistant.voice.speech import NO_DEVICE
@@ -172,7 +173,28 @@ async def test_the_speech_line_shows_the_settings_from_the_first_screen() -> Non
     async with app.run_test() as pilot:
         await pilot.pause()
         assert str(app.main.query_one("#speech-status", Static).render()) == "Speed 175"
-        assert str(app.main.query_one("#auto-read", Button).label) == "F8 Auto-read: off"
+        assert str(app.main.query_one("#auto-read", KeyButton).label) == "F8 Auto-read: off"
+
+
+async def test_a_key_button_works_by_click_enter_and_space_but_not_while_disabled() -> None:
+    app, _ = recording_app(auto_read=True)
+    async with app.run_test() as pilot:
+        await started(pilot)
+        button = app.main.query_one("#auto-read", KeyButton)
+        await pilot.click("#auto-read")
+        await pilot.pause(PRESSED_FOR + 0.1)
+        assert not app.auto_read and str(button.label) == "F8 Auto-read: off"
+        button.focus()
+        await pilot.press("space")
+        await pilot.pause(PRESSED_FOR + 0.1)
+        assert app.auto_read and str(button.label) == "F8 Auto-read: on"
+        await pilot.press("enter")
+        await pilot.pause(PRESSED_FOR + 0.1)
+        assert not app.auto_read
+        button.disabled = True
+        await pilot.click("#auto-read")
+        await pilot.pause(PRESSED_FOR + 0.1)
+        assert not app.auto_read and str(button.label) == "F8 Auto-read: off"
 
 
 async def test_topic_browser_shows_and_reads_a_topic(assistant: Assistant) -> None:
@@ -195,7 +217,7 @@ async def test_topic_browser_closes_on_escape() -> None:
     app, speech = recording_app()
     async with app.run_test() as pilot:
         await started(pilot)
-        await pilot.click("#title-bar Button")
+        await pilot.click("#title-bar KeyButton")
         assert isinstance(app.screen, TopicBrowser)
         await pilot.press("escape")
         assert not isinstance(app.screen, TopicBrowser)

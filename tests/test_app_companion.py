@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input, Static
 
 from assistant.answering.answer import Assistant
 from assistant.records.history import History, history_path
@@ -17,6 +17,7 @@ from assistant.records.settings import load_settings
 from assistant.ui.screens.check import CheckScreen
 from assistant.ui.screens.first_run import FirstRunScreen
 from assistant.ui.widgets.answer_block import AnswerBlock
+from assistant.ui.widgets.key_button import KeyButton
 from assistant.ui.widgets.stage_header import StageHeader
 from assistant.ui.widgets.urgent_banner import UrgentBanner
 from assistant.voice.listen import WavSource
@@ -195,7 +196,7 @@ async def test_the_date_in_settings() -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert header_text(app) == "Day 4 after the operation: days 3 to 7"
-        assert app.query_one("#this-week", Button).display
+        assert app.query_one("#this-week", KeyButton).display
     assert load_settings().settings.surgery_date == "2026-11-20"
 
 

@@ -7,8 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Input
+from textual.widgets import Input
 
+from assistant.ui.widgets.key_button import KeyButton
 from assistant.ui.widgets.listening_bar import ListeningBar
 from assistant.ui.widgets.urgent_banner import UrgentBanner
 from assistant.voice.listen import WavSource
@@ -31,7 +32,7 @@ async def test_a_spoken_question_goes_the_microphone_way_and_is_answered(
     app, speech = recording_app(audio_source=lambda: WavSource(wav, realtime=True))
     async with app.run_test() as pilot:
         await until_listening_is_set_up(pilot)
-        assert not app.main.query_one("#voice", Button).disabled
+        assert not app.main.query_one("#voice", KeyButton).disabled
         await pilot.press("f9")
         await pilot.pause(0.3)
         bar = app.main.query_one(ListeningBar)
@@ -72,7 +73,7 @@ async def test_with_no_microphone_the_voice_button_is_disabled_with_its_reason()
     app, _ = recording_app()                    # the real microphone check: this machine has none
     async with app.run_test() as pilot:
         await until_listening_is_set_up(pilot)
-        button = app.main.query_one("#voice", Button)
+        button = app.main.query_one("#voice", KeyButton)
         reason = "Asking by voice is off: no microphone found."
         assert button.disabled and button.tooltip == reason
         assert app.main.query_one("#question", Input).placeholder == f"{reason} Please type."

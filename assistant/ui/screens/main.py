@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from ..widgets.answer_block import AnswerBlock
 from ..widgets.conversation import Conversation
+from ..widgets.key_button import KeyButton
 from ..widgets.listening_bar import ListeningBar
 from ..widgets.question_input import QuestionInput
 from ..widgets.speech_controls import SpeechControls
@@ -58,14 +59,14 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
             yield Static(TITLE, id="title")
-            yield Button("F2 Topics", action="app.browse_topics", compact=True,
-                         tooltip="See every topic the guide covers")
-            yield Button("F4 Settings", action="app.settings", compact=True,
-                         tooltip="Speed, voice, emergency number, colours")
-            yield Button("^P Export", action="app.export", compact=True,
-                         tooltip="Save a printable list of your questions for your doctor")
-            yield Button("F1 Help", action="app.help", compact=True,
-                         tooltip="Every key, in plain words")
+            yield KeyButton("F2 Topics", action="app.browse_topics",
+                            tooltip="See every topic the guide covers")
+            yield KeyButton("F4 Settings", action="app.settings",
+                            tooltip="Speed, voice, emergency number, colours")
+            yield KeyButton("^P Export", action="app.export",
+                            tooltip="Save a printable list of your questions for your doctor")
+            yield KeyButton("F1 Help", action="app.help",
+                            tooltip="Every key, in plain words")
         yield StageHeader(id="stage")
         yield UrgentBanner(id="banner")
         with Conversation(id="conversation"):
@@ -74,8 +75,8 @@ class MainScreen(Screen[None]):
         yield ListeningBar(id="listening")
         with Horizontal(id="ask-bar"):
             yield QuestionInput()
-            yield Button("F9 Voice", id="voice", action="app.ask_by_voice", compact=True,
-                         tooltip="Ask your question aloud")
+            yield KeyButton("F9 Voice", id="voice", action="app.ask_by_voice",
+                            tooltip="Ask your question aloud")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -108,7 +109,7 @@ class MainScreen(Screen[None]):
 
     def voice_unavailable(self, reason: str) -> None:
         """The voice button stays on screen, disabled, and the box says why."""
-        button = self.query_one("#voice", Button)
+        button = self.query_one("#voice", KeyButton)
         button.disabled = True
         button.tooltip = reason
         self.query_one(QuestionInput).placeholder = f"{reason} Please type."

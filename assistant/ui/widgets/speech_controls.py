@@ -5,7 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.widgets import Button, Static
+from textual.widgets import Static
+
+from .key_button import KeyButton
 
 
 class SpeechControls(Horizontal):
@@ -21,16 +23,16 @@ class SpeechControls(Horizontal):
         self.set_reactive(SpeechControls.auto_read, auto_read)
 
     def compose(self) -> ComposeResult:
-        yield Button("F5 Read", action="app.read_aloud", compact=True,
-                     tooltip="Read the last answer aloud again")
-        yield Button("Esc Stop", action="app.stop_speaking", compact=True,
-                     tooltip="Stop reading aloud")
-        yield Button("F6 Slower", action="app.speed('slower')", compact=True,
-                     tooltip="Speak more slowly")
-        yield Button("F7 Faster", action="app.speed('faster')", compact=True,
-                     tooltip="Speak more quickly")
-        yield Button(self._auto_read_label(), id="auto-read", action="app.toggle_auto_read",
-                     compact=True, tooltip="Read every answer aloud as it appears, or not")
+        yield KeyButton("F5 Read", action="app.read_aloud",
+                        tooltip="Read the last answer aloud again")
+        yield KeyButton("Esc Stop", action="app.stop_speaking",
+                        tooltip="Stop reading aloud")
+        yield KeyButton("F6 Slower", action="app.speed('slower')",
+                        tooltip="Speak more slowly")
+        yield KeyButton("F7 Faster", action="app.speed('faster')",
+                        tooltip="Speak more quickly")
+        yield KeyButton(self._auto_read_label(), id="auto-read", action="app.toggle_auto_read",
+                        tooltip="Read every answer aloud as it appears, or not")
         yield Static(self._status(), id="speech-status")
 
     def _status(self) -> str:
@@ -44,7 +46,7 @@ class SpeechControls(Horizontal):
         the first screen is laid out once."""
         if self.is_mounted:
             self.query_one("#speech-status", Static).update(self._status())
-            self.query_one("#auto-read", Button).label = self._auto_read_label()
+            self.query_one("#auto-read", KeyButton).label = self._auto_read_label()
 
     def watch_rate(self) -> None:
         self._refresh_status()

@@ -6,7 +6,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.widgets import Button, Static
+from textual.widgets import Static
+
+from .key_button import KeyButton
 
 
 class StageHeader(Horizontal):
@@ -16,12 +18,12 @@ class StageHeader(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(id="stage-text", markup=False)
-        yield Button("F10 Daily check", id="daily-check", action="app.daily_check",
-                     compact=True, tooltip="The warning signs, one at a time: yes, no or "
-                                           "not sure")
-        yield Button("F12 This week", id="this-week", action="app.this_week", compact=True,
-                     tooltip="What the guide says about this stage: what to do, what to "
-                             "avoid, what is normal")
+        yield KeyButton("F10 Daily check", id="daily-check", action="app.daily_check",
+                        tooltip="The warning signs, one at a time: yes, no or "
+                                "not sure")
+        yield KeyButton("F12 This week", id="this-week", action="app.this_week",
+                        tooltip="What the guide says about this stage: what to do, what to "
+                                "avoid, what is normal")
 
     def watch_text(self, text: str) -> None:
         self.query_one("#stage-text", Static).update(text)
