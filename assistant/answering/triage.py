@@ -292,7 +292,7 @@ class Triager:
         # A word used as a noun of its own ("a full bag", "this week") stands
         # for no other word: only what it surely is counts.
         cands = [{w: s for w, s in cand.items() if s == STRONG}
-                 if WEAK in cand.values() and self._noun_use(tokens, i) else cand
+                 if WEAK in cand.values() and self._noun_use(tokens, cands, i) else cand
                  for i, cand in enumerate(cands)]
         where: dict[str, list[int]] = {}
         for i, cand in enumerate(cands):
@@ -332,7 +332,7 @@ class Triager:
         upgrades: dict[str, dict[int, list[str]]] = {}
         for i, cand in enumerate(cands):
             unsure = [w for w, s in cand.items() if s == WEAK]
-            if not unsure or self._noun_use(tokens, i):
+            if not unsure or self._noun_use(tokens, cands, i):
                 continue
             near = frozenset().union(*(sure_signs(j) for j in range(
                 max(0, i - CONTEXT), min(len(cands), i + CONTEXT + 1)) if j != i))
@@ -374,11 +374,20 @@ class Triager:
         probs = self.detector.probabilities(features(text))
         return 1.0 - float(probs[self.detector.labels.index(NO_SIGN)]) >= self.detect_at
 
-    def _noun_use(self, tokens: list[str], i: int) -> bool:
+    def _noun_use(self, tokens: list[str], cands: list[dict[str, int]], i: int) -> bool:
+        """Whether the word at `i` is a noun of its own ("this week", "2 bowls"),
+        not a word that describes the next one when the next is surely a word of
+        the same sign ("a staff neck" is "a stiff neck", "a week leg" "a weak leg")."""
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        return before in self.noun_markers or _NUMBER.match(before) is not None \
+        marked = before in self.noun_markers or _NUMBER.match(before) is not None \
             or (tokens[i] in self.counted and _NUMBER.match(after) is not None)
+        if not marked or i + 1 == len(tokens):
+            return marked
+        maybe = {sid for w, s in cands[i].items() if s == WEAK for sid in self.signs_of.get(w, ())}
+        sure = {sid for w, s in cands[i + 1].items() if s == STRONG
+                for sid in self.context_of.get(w, ())}
+        return not maybe & sure
 
     def _verdict(self, hits: list[SignHit]) -> Triage:
         if not hits:
