@@ -3,7 +3,9 @@
 knowledge/phrasings/STYLE.toml holds, for every entry, questions people ask
 that the entry answers, and questions the guide does not answer
 (`[out_of_scope]`). knowledge/signs/STYLE.toml holds, for every warning sign,
-messages that report it, and hard negatives that must not fire. The style is
+messages that report it, and hard negatives that must not fire (under the
+sign whose words they use, or `ordinary` for messages with no sign's words at
+all, such as everyday questions in that style). The style is
 kept with every line so that generalisation can be measured one whole style
 at a time (bench/generalise.py). knowledge.py loads and checks them.
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 
 OUT_OF_SCOPE = "out-of-scope"     # the matcher's "not in the guide" class
 NO_SIGN = "no-sign"               # the sign detector's "nothing to route" class
+ORDINARY = "ordinary"             # [negatives] key for messages near no sign
 STYLES = ("typed", "spoken", "caregiver", "misspelled", "fragment", "long", "older")
 # A second, independent writer's file of a style: STYLE-second-writer.toml. The
 # benches train on the first writer's files alone and test on these.

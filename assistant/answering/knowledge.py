@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .banks import NO_SIGN, OUT_OF_SCOPE, STYLES, Example
+from .banks import NO_SIGN, ORDINARY, OUT_OF_SCOPE, STYLES, Example
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # A checkout reads knowledge/ at its top, the copy that is edited; an installed
@@ -595,7 +595,8 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase | None, lis
     phrasings = _load_bank(root / "phrasings", {
         "entries": entry_ids, "out_of_scope": {"questions": OUT_OF_SCOPE}}, problems)
     sign_bank = _load_bank(root / "signs", {
-        "signs": sign_ids, "negatives": dict.fromkeys(sign_ids, NO_SIGN)}, problems)
+        "signs": sign_ids, "negatives": dict.fromkeys([*sign_ids, ORDINARY], NO_SIGN)},
+        problems)
     stopwords = _word_list(root / "stopwords.txt", problems)
     english_words = _word_list(root / "english-words.txt", problems)
     _check_listen(root / "listen.toml", problems)
