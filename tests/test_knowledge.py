@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.banks import NO_SIGN
 from assistant.answering.knowledge import (
     DEFAULT_ROOT,
     MAX_ANSWER_WORDS,
     KnowledgeBase,
     check_knowledge,
+    load_knowledge,
 )
 from assistant.cli import main
 
@@ -151,6 +153,22 @@ def test_a_broken_bank_names_file_and_line(kb_copy: Path, capsys: pytest.Capture
     path = kb_copy / "phrasings" / "typed.toml"
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     _check_says(kb_copy, capsys, path, line_of(path, new.split("\n")[0]), words)
+
+
+def test_ordinary_is_a_quiet_message_and_no_sign(kb_copy: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = kb_copy / "signs" / "typed.toml"
+    text = path.read_text(encoding="utf-8")
+    quiet = "When can I get my hair cut at the salon?"
+    text = text.replace("[negatives]", f"[negatives]\nordinary = [{json.dumps(quiet)}]", 1)
+    path.write_text(text, encoding="utf-8")
+    loaded = load_knowledge(kb_copy)
+    assert [ex.label for ex in loaded.sign_bank if ex.text == quiet] == [NO_SIGN]
+    # Under [signs] it would be a sign of its own: refused.
+    path.write_text(text.replace("[signs]", f"[signs]\nordinary = [{json.dumps(quiet)}]", 1),
+                    encoding="utf-8")
+    _check_says(kb_copy, capsys, path, line_of(path, "ordinary = ["),
+                "'ordinary' is not a known id here")
 
 
 def _add_to_bank(root: Path, table_line: str, line: str) -> Path:
