@@ -409,6 +409,11 @@ def test_chunks_keep_every_word_in_order(sentences: list[str]) -> None:
     assert all(any(w == r for r in it) for w in text.split())
 
 
+def test_a_line_break_ends_a_sentence() -> None:
+    assert list(chunks("shopping list\nmilk and bread\n\n  eggs")) == [
+        "shopping list", "milk and bread", "eggs"]
+
+
 def test_a_sign_the_detector_hears_is_not_drowned_in_a_run_on_transcript() -> None:
     """A spoken transcript has no full stops: a sign told in everyday words (one
     only the detector hears) said amid ordinary talk is still heard. With the

@@ -39,7 +39,9 @@ DETECTOR_MIN_DF = 2      # a feature seen in one message only is noise, and memo
 # transcript has no full stops) this many words at a time: in 40, a sign told
 # in a few words was drowned by the talk around it.
 CHUNK_WORDS = 20
-_SENTENCE = re.compile(r"(?<=[.!?;\n])\s+")
+# A sentence ends at its mark, and a line at its line break: a message typed
+# a line at a time, or a sign on a line of its own, needs no full stops.
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*")
 WINDOW = 12
 NUMBER_NEAR = 4
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
