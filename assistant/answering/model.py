@@ -180,9 +180,12 @@ def content_key(samples: Sequence[tuple[str, str]], extra: object = None) -> str
 
 
 def cached(folder: Path | None, name: str, samples: Sequence[tuple[str, str]],
-           prepare: Prepare | None, extra: object = None, **options: object) -> TextModel:
+           prepare: Prepare | None, extra: object = None,
+           reword: Callable[[str], str] | None = None, **options: object) -> TextModel:
     """The model for these samples: from the cache when it was trained on exactly
-    them, else trained now and saved. An unwritable cache only costs the time."""
+    them, else trained now and saved. An unwritable cache only costs the time.
+    `reword` rewrites each text before training, only when training: `extra`
+    must hold what it depends on, for the cache's key."""
     key = content_key(samples, [extra, sorted(options.items())])
     path = folder / f"{name}-{key}.npz" if folder else None
     if path and path.exists():
@@ -190,6 +193,8 @@ def cached(folder: Path | None, name: str, samples: Sequence[tuple[str, str]],
             return TextModel.load(path)
         except (OSError, ValueError, KeyError):
             path.unlink(missing_ok=True)
+    if reword:
+        samples = [(reword(text), label) for text, label in samples]
     model = train(samples, prepare, **options)  # type: ignore[arg-type]
     if path:
         try:

@@ -240,9 +240,10 @@ class Triager:
             return None
         samples += [(ex.text, NO_SIGN) for ex in self.quiet]
         samples += [(q, NO_SIGN) for e in self.kb.entries for q in e.questions]
-        # Learnt from the words it will be shown: without the phrases to ignore.
-        samples = [(self._unidiomatic(text), label) for text, label in samples]
-        return cached(cache, "signs", samples, None, c=DETECTOR_C, min_df=DETECTOR_MIN_DF)
+        # Learnt from the words it will be shown: without the phrases to ignore
+        # (rewritten only when it is trained, not at every start from the cache).
+        return cached(cache, "signs", samples, None, extra=self.ignore,
+                      reword=self._unidiomatic, c=DETECTOR_C, min_df=DETECTOR_MIN_DF)
 
     def detected(self, text: str) -> list[tuple[str, float]]:
         """Signs the bank detector finds, each with its probability, read a
