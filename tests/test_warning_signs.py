@@ -135,13 +135,16 @@ def test_a_real_word_that_sounds_like_a_sign_word_counts_in_its_context(
     "can i climb a ladder yet",
     "could you do me a favour and tell me when i can drive",
     "what number do i ring for the clinic",
-    "in the past my back pain was worse in the morning",
 ])
-def test_sound_alikes_without_their_sign_are_not_read_as_it(text: str) -> None:
-    # Rules and sound-alikes name the words they matched; the bank detector
-    # names none, and its false alarms are measured by bench/signs.py.
-    read = [h for h in TRIAGER.triage(text).signs if h.words]
-    assert read == [], text
+def test_sound_alikes_without_their_sign_stay_quiet(text: str) -> None:
+    assert TRIAGER.triage(text).tier == "none", (text, TRIAGER.triage(text).signs)
+
+
+def test_past_is_not_read_as_passed_out() -> None:
+    # The bank detector hears worse back pain as severe pain here (a false
+    # alarm bench/signs.py counts; it names no words); "past" is not "passed out".
+    signs = TRIAGER.triage("in the past my back pain was worse in the morning").signs
+    assert [h for h in signs if h.words] == [], signs
 
 
 def test_the_sound_alike_names_the_words_it_heard() -> None:
