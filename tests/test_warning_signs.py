@@ -20,6 +20,7 @@ from assistant.answering.triage import (
     PIECE_CHARS,
     PIECE_OVERLAP,
     Triager,
+    blanked,
     chunks,
     format_advice,
     pieces,
@@ -394,6 +395,44 @@ def test_idioms_and_changes_denied_stay_quiet(text: str) -> None:
 ])
 def test_what_is_next_to_a_skipped_phrase_is_still_read(text: str, tier: str) -> None:
     assert TRIAGER.triage(text).tier == tier, (text, TRIAGER.triage(text).signs)
+
+
+# A sign's word in another of its senses: the rules cannot tell "so faint I
+# can't read it" from "I felt faint"; the detector, which learnt the everyday
+# senses from the hard negatives, must find some sign in the sentence too.
+@pytest.mark.parametrize("text", [
+    "our garden bench has gone wobbly, can i still sit on it",
+    "the apples are falling off the tree, can i pick them up",
+])
+def test_a_sign_word_in_another_sense_stays_quiet(text: str) -> None:
+    assert TRIAGER.triage(text).tier == "none", (text, TRIAGER.triage(text).signs)
+
+
+@pytest.mark.parametrize(("text", "tier"), [
+    ("i felt faint on the stairs", "emergency"),
+    ("she collapsed in the hall", "emergency"),
+    ("what do i do if he passes out", "emergency"),
+    ("my legs went all wobbly when i stood up", "urgent"),
+    ("he fell getting out of the bath", "urgent"),
+    ("ive been getting the chills all evening", "urgent"),
+    ("the pain is unbearable even with my tablets", "urgent"),
+])
+def test_the_same_words_about_the_patient_are_routed(text: str, tier: str) -> None:
+    result = TRIAGER.triage(text)
+    assert RANK[result.tier] >= RANK[tier], (text, result.signs)
+
+
+def test_without_the_detector_the_rules_stand_alone() -> None:
+    rules_only = Triager(KB, None, bank=[])
+    assert rules_only.triage("the print is so faint i cant read it").tier == "emergency"
+
+
+def test_blanked_matches_whole_phrases_by_the_key_given() -> None:
+    tokens = ["the", "legs", "are", "wobbly", "and", "falling"]
+    assert blanked(tokens, [("wobb",), ("fall",)], lambda w: w[:4]) == [
+        "the", "legs", "are", "", "and", ""]
+    assert blanked(tokens, [("are", "wobbly")]) == ["the", "legs", "", "", "and", "falling"]
+    assert blanked(tokens, [("legs", "wobbly")]) == tokens
 
 
 def test_the_detector_reads_a_message_without_its_idioms() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,7 +50,12 @@ STRONG, WEAK = 2, 1
 SOUND_MIN = 4             # letters a word needs before its sound is compared
 CONTEXT = 4               # words either side where a sound-alike finds its sign
 # Word groups about how to read the others, not words of any sign.
-NOT_SIGN_WORDS = ("unspecific", "noun_markers", "counted")
+NOT_SIGN_WORDS = ("unspecific", "noun_markers", "counted", "other_senses")
+# A sign the rules find only through words as often about something else
+# ("the print is so faint", "a wobbly table": the `other_senses` group) stands
+# when the bank detector reads at least this chance of some sign in a sentence
+# where those words are. It learnt the everyday senses from the hard negatives.
+CONFIRM_AT = 0.05
 EXACT = "="               # "=legs": this word exactly, no other ending, no typo
 
 
@@ -143,6 +148,8 @@ class Triager:
         for sign, rule in self.rules:
             self.rules_of.setdefault(sign.id, []).append((sign, rule))
         self.counted = {w for phrase in self.groups.get("counted", ()) for w in phrase}
+        self.other_senses = [tuple(stem(w) for w in phrase)
+                             for phrase in self.groups.get("other_senses", ())]
         self.noun_markers = {w for phrase in self.groups.get("noun_markers", ()) for w in phrase}
         # Words of the guide and the entries are real words too ("soreness"
         # must not be read as a typo of "shortness"), and so are the stop words
@@ -208,19 +215,8 @@ class Triager:
         return found
 
     def _tokens(self, text: str) -> list[str]:
-        """The words of `text`, those of the phrases to ignore blanked ("" each),
-        the longest phrases first; each phrase is tried only where its first
-        word is (a long message has thousands of words, the list hundreds)."""
-        tokens = words(text)
-        at: dict[str, list[int]] = {}
-        for i, token in enumerate(tokens):
-            at.setdefault(token, []).append(i)
-        for phrase in self.ignore:
-            n = len(phrase)
-            for i in at.get(phrase[0], ()):
-                if tuple(tokens[i:i + n]) == phrase:
-                    tokens[i:i + n] = [""] * n
-        return tokens
+        """The words of `text`, those of the phrases to ignore blanked ("" each)."""
+        return blanked(words(text), self.ignore)
 
     def _unidiomatic(self, text: str) -> str:
         """`text` without the phrases that look like a sign but are not one
@@ -292,7 +288,29 @@ class Triager:
         return self._verdict(list(hits.values()))
 
     def _rule_hits(self, question: str) -> dict[str, SignHit]:
+        """The signs the rules find; one found only through words in another
+        of their senses ("so faint I can't read it") when the detector reads
+        some sign where they are too."""
         tokens = self._tokens(question)
+        hits = self._hits(tokens)
+        if hits and self.detector is not None:
+            plain = blanked(tokens, self.other_senses, stem)
+            doubtful = hits.keys() - self._hits(plain).keys() if plain != tokens else set()
+            if doubtful and not self._confirmed(question):
+                hits = {sid: hit for sid, hit in hits.items() if sid not in doubtful}
+        return hits
+
+    def _confirmed(self, text: str) -> bool:
+        """Whether a sentence of `text` with words of `other_senses` in it is
+        some sign to the detector (CONFIRM_AT)."""
+        for chunk in chunks(text):
+            tokens = self._tokens(chunk)
+            if blanked(tokens, self.other_senses, stem) != tokens \
+                    and self._some(self._unidiomatic(chunk)) >= CONFIRM_AT:
+                return True
+        return False
+
+    def _hits(self, tokens: list[str]) -> dict[str, SignHit]:
         cands = [self._candidates(t) if t else {} for t in tokens]
         # A word used as a noun of its own ("a full bag", "this week") stands
         # for no other word: only what it surely is counts.
@@ -375,9 +393,13 @@ class Triager:
         return False
 
     def _some_sign(self, text: str) -> bool:
+        return self._some(text) >= self.detect_at
+
+    def _some(self, text: str) -> float:
+        """The detector's probability that `text` tells some sign."""
         assert self.detector is not None
         probs = self.detector.probabilities(features(text))
-        return 1.0 - float(probs[self.detector.labels.index(NO_SIGN)]) >= self.detect_at
+        return 1.0 - float(probs[self.detector.labels.index(NO_SIGN)])
 
     def _noun_use(self, tokens: list[str], cands: list[dict[str, int]], i: int) -> bool:
         """Whether the word at `i` is a noun of its own ("this week", "2 bowls"),
@@ -485,6 +507,25 @@ class Triager:
         lo, hi = max(0, i - NUMBER_NEAR), min(len(cands), i + NUMBER_NEAR + 1)
         return any(all(j + k < len(cands) and w in cands[j + k] for k, w in enumerate(alt))
                    for alt in alts for j in range(lo, hi))
+
+
+def blanked(tokens: list[str], phrases: Sequence[Phrase],
+            key: Callable[[str], str] | None = None) -> list[str]:
+    """`tokens` with every occurrence of `phrases` blanked ("" a word), words
+    compared by `key` (the word itself when None). Each phrase is tried only
+    where its first word is: a long message has thousands of words, the lists
+    hundreds of phrases."""
+    keys = [key(t) if key and t else t for t in tokens]
+    at: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        at.setdefault(k, []).append(i)
+    out = list(tokens)
+    for phrase in phrases:
+        n = len(phrase)
+        for i in at.get(phrase[0], ()):
+            if tuple(keys[i:i + n]) == phrase:
+                out[i:i + n] = [""] * n
+    return out
 
 
 def _sound_keys(word: str) -> tuple[str, str]:
