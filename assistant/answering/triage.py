@@ -512,9 +512,10 @@ class Triager:
 def blanked(tokens: list[str], phrases: Sequence[Phrase],
             key: Callable[[str], str] | None = None) -> list[str]:
     """`tokens` with every occurrence of `phrases` blanked ("" a word), words
-    compared by `key` (the word itself when None). Each phrase is tried only
-    where its first word is: a long message has thousands of words, the lists
-    hundreds of phrases."""
+    compared by `key` (the word itself when None), in the order given: a
+    word once blanked starts or continues no other phrase (the longest first
+    keeps "better than before" whole). Each phrase is tried only where its
+    first word is: a long message has thousands of words, the lists hundreds."""
     keys = [key(t) if key and t else t for t in tokens]
     at: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
@@ -524,7 +525,7 @@ def blanked(tokens: list[str], phrases: Sequence[Phrase],
         n = len(phrase)
         for i in at.get(phrase[0], ()):
             if tuple(keys[i:i + n]) == phrase:
-                out[i:i + n] = [""] * n
+                out[i:i + n] = keys[i:i + n] = [""] * n
     return out
 
 
