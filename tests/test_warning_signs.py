@@ -23,6 +23,7 @@ from assistant.answering.triage import (
     blanked,
     chunks,
     format_advice,
+    homophones,
     pieces,
 )
 from assistant.cli import main
@@ -146,6 +147,29 @@ def test_past_is_not_read_as_passed_out() -> None:
     # alarm bench/signs.py counts; it names no words); "past" is not "passed out".
     signs = TRIAGER.triage("in the past my back pain was worse in the morning").signs
     assert [h for h in signs if h.words] == [], signs
+
+
+def test_words_said_alike_are_told_from_words_that_only_share_their_keys() -> None:
+    said = homophones(["weak", "faint", "fall"])
+    assert said["week"] == {"weak"} and said["feint"] == {"faint"}
+    # Known to the dictionary, with both sound keys of a sign word, yet said otherwise.
+    assert said["fill"] == frozenset() and said["find"] == frozenset()
+
+
+def test_only_a_word_said_as_a_sign_word_needs_no_other_word_of_the_sign() -> None:
+    triager = Triager(KB)
+    triager.triage("she feinted in the hall")
+    triager.triage("we find the stairs easier now")
+    assert ("feinted", "fainted") in triager.homophones
+    assert not any(token == "find" for token, _ in triager.homophones)
+
+
+def test_an_article_does_not_vouch_for_a_typo_beside_it() -> None:
+    # "full" is one letter from "fall", but "a" two words before tells
+    # nothing of it (the rule "a fall" allows words between).
+    assert "walking-balance" not in TRIAGER._hits(
+        TRIAGER._tokens("we have a cupboard full of tablets"))
+    assert "walking-balance" in TRIAGER._hits(TRIAGER._tokens("she had a fal on the stairs"))
 
 
 def test_the_sound_alike_names_the_words_it_heard() -> None:

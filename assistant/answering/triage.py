@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -160,6 +160,7 @@ class Triager:
         # Words that sound the same by both keys (feint/faint, week/weak): with
         # the detector to judge, these need no other word of the sign near.
         self.homophones: set[tuple[str, str]] = set()
+        self._homophones: dict[str, frozenset[str]] | None = None
         self._candidates = lru_cache(maxsize=20_000)(self._compute_candidates)
         self.detector = self._train_detector(cache, kb.sign_bank if bank is None else bank)
 
@@ -210,9 +211,18 @@ class Triager:
                      and OSA.distance(w, token) <= _sound_edits(w, token, meta)}
             for w in alike:
                 found.setdefault(w, WEAK)
-                if _sound_keys(w) == (meta, nysiis) and self.detector is not None:
+                if _sound_keys(w) == (meta, nysiis) and self.detector is not None \
+                        and self._said_as(token, w):
                     self.homophones.add((token, w))
         return found
+
+    def _said_as(self, token: str, word: str) -> bool:
+        """Whether `token` is said as `word` by the pronouncing dictionary (read
+        at the first need); one it does not know is judged by the sound keys."""
+        if self._homophones is None:
+            self._homophones = homophones(self.vocab)
+        said = self._homophones.get(token)
+        return said is None or word in said
 
     def _tokens(self, text: str) -> list[str]:
         """The words of `text`, those of the phrases to ignore blanked ("" each)."""
@@ -457,7 +467,9 @@ class Triager:
     def _match_part(self, part: Part, cands: list[dict[str, int]],
                     where: dict[str, list[int]]) -> list[tuple[int, int]]:
         """Every (start, end) where the sequence matches, trusting at most one
-        uncertain typo and only when another word of the sequence is sure."""
+        uncertain typo and only when another word of the sequence is sure: an
+        article or the like ("a", "this": `noun_markers`) says nothing of
+        what follows it, so "a full bag" is not "a fall"."""
         spans = []
         for phrase in part[0]:
             for start in where.get(phrase[0], ()):
@@ -468,8 +480,8 @@ class Triager:
 
     def _follow(self, part: Part, index: int, phrase: Phrase, start: int,
                 cands: list[dict[str, int]]):
-        """Yield (end, weak words, words) for each way `part[index:]` matches
-        with `phrase` of item `index` placed at `start`."""
+        """Yield (end, weak words, words that are no noun marker) for each way
+        `part[index:]` matches with `phrase` of item `index` placed at `start`."""
         weak = 0
         for k, w in enumerate(phrase):
             pos = start + k
@@ -477,14 +489,15 @@ class Triager:
                 return
             weak += cands[pos][w] == WEAK
         end = start + len(phrase)
+        telling = sum(w not in self.noun_markers for w in phrase)
         if index + 1 == len(part):
-            yield end, weak, len(phrase)
+            yield end, weak, telling
             return
         for nxt in range(end, min(end + GAP + 1, len(cands))):
             for alt in part[index + 1]:
                 if alt[0] in cands[nxt]:
                     for e, wk, c in self._follow(part, index + 1, alt, nxt, cands):
-                        yield e, weak + wk, len(phrase) + c
+                        yield e, weak + wk, telling + c
 
     def _match_numbers(self, rules: tuple[NumberRule, ...], tokens: list[str],
                        cands: list[dict[str, int]]) -> str | None:
@@ -527,6 +540,32 @@ def blanked(tokens: list[str], phrases: Sequence[Phrase],
             if tuple(keys[i:i + n]) == phrase:
                 out[i:i + n] = keys[i:i + n] = [""] * n
     return out
+
+
+def homophones(vocab: Iterable[str]) -> dict[str, frozenset[str]]:
+    """What the pronouncing dictionary pocketsphinx ships (CMUdict) says of
+    the words that share both sound keys with a word of `vocab`: the words of
+    `vocab` each is said exactly as ({"week": {"weak"}, "feint": {"faint"},
+    "past": {"passed"}}), and none for the others ({"fill": {}}: the keys
+    cannot tell fill/fall or find/faint from week/weak). A word missing
+    here is not in the dictionary. Empty when it cannot be read."""
+    try:
+        import pocketsphinx
+
+        path = Path(pocketsphinx.get_model_path(), "en-us", "cmudict-en-us.dict")
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (ImportError, OSError, UnicodeDecodeError):
+        return {}
+    keys = {_sound_keys(w) for w in vocab}
+    said: dict[str, set[str]] = {}
+    for line in lines:
+        word, _, phones = line.partition(" ")
+        word = word.split("(")[0]
+        if word in said or _sound_keys(word) in keys:
+            said.setdefault(word, set()).add(phones.strip())
+    wanted = set(vocab)
+    return {w: frozenset(a for a in wanted & said.keys() if a != w and said[a] & p)
+            for w, p in said.items()}
 
 
 def _sound_keys(word: str) -> tuple[str, str]:
