@@ -150,18 +150,17 @@ def test_past_is_not_read_as_passed_out() -> None:
 
 
 def test_words_said_alike_are_told_from_words_that_only_share_their_keys() -> None:
-    said = homophones(["weak", "faint", "fall"])
+    said = homophones(("weak", "faint", "fall"))
     assert said["week"] == {"weak"} and said["feint"] == {"faint"}
     # Known to the dictionary, with both sound keys of a sign word, yet said otherwise.
     assert said["fill"] == frozenset() and said["find"] == frozenset()
 
 
 def test_only_a_word_said_as_a_sign_word_needs_no_other_word_of_the_sign() -> None:
-    triager = Triager(KB)
-    triager.triage("she feinted in the hall")
-    triager.triage("we find the stairs easier now")
-    assert ("feinted", "fainted") in triager.homophones
-    assert not any(token == "find" for token, _ in triager.homophones)
+    TRIAGER.triage("she feinted in the hall")
+    TRIAGER.triage("we find the stairs easier now")
+    assert ("feinted", "fainted") in TRIAGER.homophones
+    assert not any(token == "find" for token, _ in TRIAGER.homophones)
 
 
 def test_an_article_does_not_vouch_for_a_typo_beside_it() -> None:

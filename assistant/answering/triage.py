@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -220,7 +220,7 @@ class Triager:
         """Whether `token` is said as `word` by the pronouncing dictionary (read
         at the first need); one it does not know is judged by the sound keys."""
         if self._homophones is None:
-            self._homophones = homophones(self.vocab)
+            self._homophones = homophones(tuple(self.vocab))
         said = self._homophones.get(token)
         return said is None or word in said
 
@@ -542,13 +542,15 @@ def blanked(tokens: list[str], phrases: Sequence[Phrase],
     return out
 
 
-def homophones(vocab: Iterable[str]) -> dict[str, frozenset[str]]:
+@lru_cache(maxsize=2)
+def homophones(vocab: tuple[str, ...]) -> dict[str, frozenset[str]]:
     """What the pronouncing dictionary pocketsphinx ships (CMUdict) says of
     the words that share both sound keys with a word of `vocab`: the words of
     `vocab` each is said exactly as ({"week": {"weak"}, "feint": {"faint"},
     "past": {"passed"}}), and none for the others ({"fill": {}}: the keys
     cannot tell fill/fall or find/faint from week/weak). A word missing
-    here is not in the dictionary. Empty when it cannot be read."""
+    here is not in the dictionary. Empty when it cannot be read. Kept for
+    the next Triager of the same rules: reading it takes a third of a second."""
     try:
         import pocketsphinx
 
