@@ -163,6 +163,15 @@ def test_only_a_word_said_as_a_sign_word_needs_no_other_word_of_the_sign() -> No
     assert not any(token == "find" for token, _ in TRIAGER.homophones)
 
 
+def test_a_word_of_no_sign_is_no_context_under_another_ending() -> None:
+    # "head" is one of the words that point to no sign; "headed" (of "light
+    # headed") must not lend it a sign, so "full" is not heard as "fall".
+    assert "walking-balance" not in _RULES_ALONE._hits(
+        _RULES_ALONE._tokens("my head is full of plans for the garden"))
+    assert "walking-balance" in _RULES_ALONE._hits(
+        _RULES_ALONE._tokens("i feel light headed and fill over"))
+
+
 def test_an_article_does_not_vouch_for_a_typo_beside_it() -> None:
     # "full" is one letter from "fall", but "a" two words before tells
     # nothing of it (the rule "a fall" allows words between).

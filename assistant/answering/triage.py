@@ -133,6 +133,7 @@ class Triager:
         for sign, rule in self.rules:
             self.sign_words.setdefault(sign.id, set()).update(
                 w for part in rule for item in part for phrase in item for w in phrase)
+        self.unspecific = unspecific
         self.context = {sid: {w for w in ws if w not in unspecific and w[0] != EXACT
                               and not _NUMBER.match(w)}
                         for sid, ws in self.sign_words.items()}
@@ -357,6 +358,10 @@ class Triager:
         sure: dict[str, frozenset[str]] = {}
 
         def sure_signs(j: int) -> frozenset[str]:
+            # A word that points to no sign by itself does not by another
+            # ending either: "head" is not "headed" (of "light headed").
+            if tokens[j] in self.unspecific:
+                return frozenset()
             if tokens[j] not in sure:
                 sure[tokens[j]] = frozenset(sid for w, s in cands[j].items() if s == STRONG
                                             for sid in self.context_of.get(w, ()))
