@@ -163,6 +163,23 @@ def test_only_a_word_said_as_a_sign_word_needs_no_other_word_of_the_sign() -> No
     assert not any(token == "find" for token, _ in TRIAGER.homophones)
 
 
+@pytest.mark.parametrize(("text", "sign"), [
+    ("she has a sharp pain in the chest", "chest-breathing"),
+    ("a pain in your chest when you breathe in", "chest-breathing"),
+    ("a fever and a headache, and you cant bend your neck", "fever-stiff-neck"),
+])
+def test_whose_it_is_does_not_matter_to_a_rule(text: str, sign: str) -> None:
+    assert sign in _RULES_ALONE._hits(_RULES_ALONE._tokens(text)), text
+
+
+@pytest.mark.parametrize("text", [
+    "the numbness at the bottom of my foot is no worse",
+    "the old shelf wont hold the books",
+])
+def test_an_owner_written_exactly_stays_exact(text: str) -> None:
+    assert _RULES_ALONE._hits(_RULES_ALONE._tokens(text)) == {}, text
+
+
 def test_a_word_of_no_sign_is_no_context_under_another_ending() -> None:
     # "head" is one of the words that point to no sign; "headed" (of "light
     # headed") must not lend it a sign, so "full" is not heard as "fall".

@@ -57,6 +57,11 @@ NOT_SIGN_WORDS = ("unspecific", "noun_markers", "counted", "other_senses")
 # where those words are. It learnt the everyday senses from the hard negatives.
 CONFIRM_AT = 0.05
 EXACT = "="               # "=legs": this word exactly, no other ending, no typo
+# In a rule, whose it is does not matter: "pain in my chest" is also said
+# "pain in the chest" and "pain in her chest". "=my" keeps one ("=my bottom"
+# is not "the bottom" of the stairs).
+OWNER = "~owner"
+OWNERS = frozenset({"my", "his", "her", "their", "your", "our", "the"})
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,8 @@ class Triager:
         data = kb.triage
         self.tiers = data.tiers
         self.groups: dict[str, Item] = {
-            name: tuple(phrase for p in phrases if (phrase := _phrase(p)))
+            name: tuple(phrase for p in phrases
+                        if (phrase := _phrase(p, loose=name not in NOT_SIGN_WORDS)))
             for name, phrases in data.words.items()
         }
         self.rules: list[tuple[Sign, Rule]] = [
@@ -116,7 +122,7 @@ class Triager:
                   for phrase in item for w in phrase}
         # An exact word ("=legs") still forgives a typo that is no real word.
         self.exact = {w[1:] for w in vocab if w[0] == EXACT}
-        plain = {w for w in vocab if not _NUMBER.match(w) and w[0] != EXACT}
+        plain = {w for w in vocab if not _NUMBER.match(w) and w[0] != EXACT and w != OWNER}
         self.vocab = sorted(plain | self.exact)
         self.by_stem: dict[str, set[str]] = {}
         self.sounds: dict[str, set[str]] = {}
@@ -135,6 +141,7 @@ class Triager:
                 w for part in rule for item in part for phrase in item for w in phrase)
         self.unspecific = unspecific
         self.context = {sid: {w for w in ws if w not in unspecific and w[0] != EXACT
+                              and w != OWNER
                               and not _NUMBER.match(w)}
                         for sid, ws in self.sign_words.items()}
         self.signs_of: dict[str, set[str]] = {}
@@ -173,7 +180,7 @@ class Triager:
                 if token.startswith("@"):
                     items.append(self.groups[token[1:]])
                 else:
-                    items.extend(((w,),) for w in _phrase(token))
+                    items.extend(((w,),) for w in _phrase(token, loose=True))
             parts.append(tuple(items))
         return tuple(parts)
 
@@ -182,6 +189,8 @@ class Triager:
         same_stem = self.by_stem.get(stem(token), ())
         found = {w: STRONG for w in same_stem}
         found[token] = found[EXACT + token] = STRONG
+        if token in OWNERS:
+            found[OWNER] = STRONG
         if token.endswith("er") and token[:-2] in self.by_stem.get(stem(token[:-2]), ()):
             found.setdefault(token[:-2], WEAK)     # "number": more numb?
         is_word = token in self.real_words
@@ -587,12 +596,14 @@ def _sound_edits(word: str, token: str, token_meta: str) -> int:
     return 3 if same and max(len(word), len(token)) >= 6 else 2
 
 
-def _phrase(text: str) -> Phrase:
-    """A rule phrase's words; a word written "=word" keeps its mark."""
+def _phrase(text: str, loose: bool = False) -> Phrase:
+    """A rule phrase's words; a word written "=word" keeps its mark, and
+    with `loose` any of OWNERS stands for all of them (OWNER)."""
     out: list[str] = []
     for piece in text.split():
         exact = piece.startswith(EXACT)
-        out += [EXACT + w if exact else w for w in words(piece.lstrip(EXACT))]
+        out += [EXACT + w if exact else OWNER if loose and w in OWNERS else w
+                for w in words(piece.lstrip(EXACT))]
     return tuple(out)
 
 
