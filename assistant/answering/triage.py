@@ -56,6 +56,7 @@ NOT_SIGN_WORDS = ("unspecific", "noun_markers", "counted", "other_senses")
 # when the bank detector reads at least this chance of some sign in a sentence
 # where those words are. It learnt the everyday senses from the hard negatives.
 CONFIRM_AT = 0.05
+CONFIRM_WORDS = 8         # read with this many words either side
 EXACT = "="               # "=legs": this word exactly, no other ending, no typo
 # In a rule, whose it is does not matter: "pain in my chest" is also said
 # "pain in the chest" and "pain in her chest". "=my" keeps one ("=my bottom"
@@ -156,8 +157,7 @@ class Triager:
         for sign, rule in self.rules:
             self.rules_of.setdefault(sign.id, []).append((sign, rule))
         self.counted = {w for phrase in self.groups.get("counted", ()) for w in phrase}
-        self.other_senses = [tuple(stem(w) for w in phrase)
-                             for phrase in self.groups.get("other_senses", ())]
+        self.other_senses = list(self.groups.get("other_senses", ()))
         self.noun_markers = {w for phrase in self.groups.get("noun_markers", ()) for w in phrase}
         # Words of the guide and the entries are real words too ("soreness"
         # must not be read as a typo of "shortness"), and so are the stop words
@@ -314,20 +314,29 @@ class Triager:
         tokens = self._tokens(question)
         hits = self._hits(tokens)
         if hits and self.detector is not None:
-            plain = blanked(tokens, self.other_senses, stem)
+            plain = blanked(tokens, self.other_senses)
             doubtful = hits.keys() - self._hits(plain).keys() if plain != tokens else set()
-            if doubtful and not self._confirmed(question):
+            if doubtful and not self._confirmed(tokens, plain):
                 hits = {sid: hit for sid, hit in hits.items() if sid not in doubtful}
         return hits
 
-    def _confirmed(self, text: str) -> bool:
-        """Whether a sentence of `text` with words of `other_senses` in it is
-        some sign to the detector (CONFIRM_AT)."""
-        for chunk in chunks(text):
-            tokens = self._tokens(chunk)
-            if blanked(tokens, self.other_senses, stem) != tokens \
-                    and self._some(self._unidiomatic(chunk)) >= CONFIRM_AT:
+    def _confirmed(self, tokens: list[str], plain: list[str]) -> bool:
+        """Whether the words around a word of `other_senses` (blanked in
+        `plain`) are some sign to the detector (CONFIRM_AT): CONFIRM_WORDS
+        either side, not the whole sentence, so that whatever else a long
+        sentence says cannot drown "chills" or outweigh "the print"."""
+        i = 0
+        while i < len(tokens):
+            if tokens[i] == plain[i]:
+                i += 1
+                continue
+            j = i
+            while j < len(tokens) and tokens[j] != plain[j]:
+                j += 1
+            near = tokens[max(0, i - CONFIRM_WORDS):j + CONFIRM_WORDS]
+            if self._some(" ".join(t for t in near if t)) >= CONFIRM_AT:
                 return True
+            i = j
         return False
 
     def _hits(self, tokens: list[str]) -> dict[str, SignHit]:
