@@ -53,10 +53,11 @@ CONTEXT = 4               # words either side where a sound-alike finds its sign
 NOT_SIGN_WORDS = ("unspecific", "noun_markers", "counted", "other_senses")
 # A sign the rules find only through words as often about something else
 # ("the print is so faint", "a wobbly table": the `other_senses` group) stands
-# when the bank detector reads at least this chance of some sign in a sentence
-# where those words are. It learnt the everyday senses from the hard negatives.
+# when the bank detector reads at least this chance of some sign in the
+# CONFIRM_WORDS words either side of them. It learnt the everyday senses from
+# the hard negatives.
 CONFIRM_AT = 0.05
-CONFIRM_WORDS = 8         # read with this many words either side
+CONFIRM_WORDS = 8
 EXACT = "="               # "=legs": this word exactly, no other ending, no typo
 # In a rule, whose it is does not matter: "pain in my chest" is also said
 # "pain in the chest" and "pain in her chest". "=my" keeps one ("=my bottom"
@@ -165,8 +166,9 @@ class Triager:
         known = " ".join([kb.guide_text, *(q for e in kb.entries for q in e.questions),
                           *(e.answer for e in kb.entries)])
         self.real_words = kb.english_words | kb.stopwords | set(words(known))
-        # Words that sound the same by both keys (feint/faint, week/weak): with
-        # the detector to judge, these need no other word of the sign near.
+        # Words said the same (feint/faint, week/weak: both sound keys, and the
+        # pronouncing dictionary agrees): with the detector to judge, these need
+        # no other word of the sign near.
         self.homophones: set[tuple[str, str]] = set()
         self._homophones: dict[str, frozenset[str]] | None = None
         self._candidates = lru_cache(maxsize=20_000)(self._compute_candidates)
@@ -324,7 +326,7 @@ class Triager:
         """Whether the words around a word of `other_senses` (blanked in
         `plain`) are some sign to the detector (CONFIRM_AT): CONFIRM_WORDS
         either side, not the whole sentence, so that whatever else a long
-        sentence says cannot drown "chills" or outweigh "the print"."""
+        sentence says can neither drown a sign nor lend one to "the print"."""
         i = 0
         while i < len(tokens):
             if tokens[i] == plain[i]:
