@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -158,7 +158,7 @@ class Triager:
         for sign, rule in self.rules:
             self.rules_of.setdefault(sign.id, []).append((sign, rule))
         self.counted = {w for phrase in self.groups.get("counted", ()) for w in phrase}
-        self.other_senses = list(self.groups.get("other_senses", ()))
+        self.other_senses = self.groups.get("other_senses", ())
         self.noun_markers = {w for phrase in self.groups.get("noun_markers", ()) for w in phrase}
         # Words of the guide and the entries are real words too ("soreness"
         # must not be read as a typo of "shortness"), and so are the stop words
@@ -547,23 +547,21 @@ class Triager:
                    for alt in alts for j in range(lo, hi))
 
 
-def blanked(tokens: list[str], phrases: Sequence[Phrase],
-            key: Callable[[str], str] | None = None) -> list[str]:
-    """`tokens` with every occurrence of `phrases` blanked ("" a word), words
-    compared by `key` (the word itself when None), in the order given: a
-    word once blanked starts or continues no other phrase (the longest first
-    keeps "better than before" whole). Each phrase is tried only where its
-    first word is: a long message has thousands of words, the lists hundreds."""
-    keys = [key(t) if key and t else t for t in tokens]
+def blanked(tokens: list[str], phrases: Sequence[Phrase]) -> list[str]:
+    """`tokens` with every occurrence of `phrases` blanked ("" a word), in the
+    order given: a word once blanked starts or continues no other phrase (the
+    longest first keeps "better than before" whole). Each phrase is tried only
+    where its first word is: a long message has thousands of words, the lists
+    hundreds."""
     at: dict[str, list[int]] = {}
-    for i, k in enumerate(keys):
-        at.setdefault(k, []).append(i)
+    for i, token in enumerate(tokens):
+        at.setdefault(token, []).append(i)
     out = list(tokens)
     for phrase in phrases:
         n = len(phrase)
         for i in at.get(phrase[0], ()):
-            if tuple(keys[i:i + n]) == phrase:
-                out[i:i + n] = keys[i:i + n] = [""] * n
+            if tuple(out[i:i + n]) == phrase:
+                out[i:i + n] = [""] * n
     return out
 
 
@@ -590,8 +588,8 @@ def homophones(vocab: tuple[str, ...]) -> dict[str, frozenset[str]]:
         word = word.split("(")[0]
         if word in said or _sound_keys(word) in keys:
             said.setdefault(word, set()).add(phones.strip())
-    wanted = set(vocab)
-    return {w: frozenset(a for a in wanted & said.keys() if a != w and said[a] & p)
+    known = set(vocab) & said.keys()
+    return {w: frozenset(a for a in known if a != w and said[a] & p)
             for w, p in said.items()}
 
 
