@@ -9,7 +9,9 @@ ordinary questions. A sign message counts as caught when triage fires at
 all, and at the right tier when it fires at the sign's tier or above;
 "emerg." is the share of emergency signs routed as emergencies. Hard negatives and the
 phrasing bank's questions of the held-out style count as false alarms when
-they fire. The held-out files (HELD_OUT) are reported too, and
+they fire; the held-out style's chatter files (the everyday sentences
+around a question, STYLE-chatter.toml) are counted apart ("chatter"). The
+held-out files (HELD_OUT) are reported too, and
 the files of a second, independent writer (STYLE-second-writer.toml) with the
 detector trained on the first writer's files alone.
 """
@@ -19,7 +21,9 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -37,7 +41,7 @@ HELD_OUT = {"held-out file": ROOT / "tests" / "data" / "heldout.jsonl",
 
 
 def score(kb: KnowledgeBase, triager: Triager, messages: list[tuple[str, str]],
-          quiet: list[str]) -> dict[str, float]:
+          quiet: list[str], chatter: Sequence[str] = ()) -> dict[str, Any]:
     tier = {s.id: s.tier for s in kb.triage.signs}
     caught = right = emergencies = raised = 0
     missed: Counter[str] = Counter()
@@ -51,11 +55,13 @@ def score(kb: KnowledgeBase, triager: Triager, messages: list[tuple[str, str]],
         if verdict == "none":
             missed[sign] += 1
     flagged = sum(triager.triage(text).fired for text in quiet)
+    chatted = sum(triager.triage(text).fired for text in chatter)
     n = max(1, len(messages))
     return {"n": len(messages), "caught": caught / n, "tier": right / n,
             "emergency": raised / max(1, emergencies),
             "quiet_n": len(quiet), "flagged": flagged / max(1, len(quiet)),
-            "missed": dict(missed.most_common(3))}  # type: ignore[dict-item]
+            "chatter": f"{chatted}/{len(chatter)}" if chatter else "",
+            "missed": dict(missed.most_common(3))}
 
 
 def main() -> None:
@@ -69,10 +75,11 @@ def main() -> None:
         triager = Triager(kb, None, train,
                           quiet=[ex for ex in kb.phrasings if ex.style != style])
         held = [ex for ex in kb.sign_bank if ex.style == style]
-        quiet = [ex.text for ex in held if ex.label == NO_SIGN]
+        quiet = [ex.text for ex in held if ex.label == NO_SIGN and not ex.chatter]
         quiet += [ex.text for ex in kb.phrasings if ex.style == style]
         rows[style] = score(kb, triager, [(ex.text, ex.label) for ex in held
-                                          if ex.label != NO_SIGN], quiet)
+                                          if ex.label != NO_SIGN], quiet,
+                            [ex.text for ex in held if ex.chatter])
     # A second writer, who saw only the guide and the sign list, wrote some
     # styles again: trained on the first writer alone, how much of theirs is caught?
     second = [ex for ex in kb.sign_bank if ex.second_writer]
@@ -83,8 +90,9 @@ def main() -> None:
                                       [ex.text for ex in second if ex.label == NO_SIGN])
     rules_only = Triager(kb, None, [])
     signs = [(ex.text, ex.label) for ex in kb.sign_bank if ex.label != NO_SIGN]
-    quiet = [ex.text for ex in kb.sign_bank if ex.label == NO_SIGN]
-    rows["rules alone"] = score(kb, rules_only, signs, quiet + [ex.text for ex in kb.phrasings])
+    quiet = [ex.text for ex in kb.sign_bank if ex.label == NO_SIGN and not ex.chatter]
+    rows["rules alone"] = score(kb, rules_only, signs, quiet + [ex.text for ex in kb.phrasings],
+                                [ex.text for ex in kb.sign_bank if ex.chatter])
     full = Triager(kb, None)
     for name, path in HELD_OUT.items():
         lines = [json.loads(line) for line in path.read_text().splitlines() if line]
@@ -94,10 +102,11 @@ def main() -> None:
             [r["text"] for r in lines if not r["label"].startswith("sign:")])
     print("Warning signs: held-out style cross-validation (rules + bank detector)")
     print(f"  {'':14} {'signs':>6} {'caught':>7} {'tier ok':>8} {'emerg.':>7} {'quiet':>6}"
-          f" {'flagged':>8}  most missed")
+          f" {'flagged':>8} {'chatter':>8}  most missed")
     for name, f in rows.items():
         print(f"  {name:14} {f['n']:6.0f} {f['caught']:7.1%} {f['tier']:8.1%} "
-              f"{f['emergency']:7.1%} {f['quiet_n']:6.0f} {f['flagged']:8.1%}  {f['missed']}")
+              f"{f['emergency']:7.1%} {f['quiet_n']:6.0f} {f['flagged']:8.1%} "
+              f"{f['chatter']:>8}  {f['missed']}")
 
 
 if __name__ == "__main__":

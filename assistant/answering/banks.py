@@ -22,6 +22,11 @@ STYLES = ("typed", "spoken", "caregiver", "misspelled", "fragment", "long", "old
 # A second, independent writer's file of a style: STYLE-second-writer.toml. The
 # benches train on the first writer's files alone and test on these.
 SECOND_WRITER = "-second-writer"
+# STYLE-chatter.toml: the everyday sentences written around a question (who is
+# writing, family, weather, recovery going as expected), all "no sign". The
+# detector learns from them that telling one's news is not telling a sign; the
+# benches count their false alarms apart, so the quiet figures stay comparable.
+CHATTER = "-chatter"
 
 
 @dataclass(frozen=True)
@@ -38,3 +43,7 @@ class Example:
     @property
     def second_writer(self) -> bool:
         return self.path.stem.endswith(SECOND_WRITER)
+
+    @property
+    def chatter(self) -> bool:
+        return self.path.stem.endswith(CHATTER)
