@@ -484,6 +484,22 @@ def test_the_same_words_about_the_patient_are_routed(text: str, tier: str) -> No
     assert RANK[result.tier] >= RANK[tier], (text, result.signs)
 
 
+@pytest.mark.parametrize(("text", "tier"), [
+    ("no falls so far, can i go upstairs", "urgent"),
+    ("i havent collapsed or anything, can i drive yet", "emergency"),
+    ("what if i faint in the shower", "emergency"),
+    ("never been wobbly on my feet till now", "urgent"),
+])
+def test_a_denied_or_asked_word_of_another_sense_is_the_sign(text: str, tier: str) -> None:
+    # Nobody denies a waterfall or asks what if a table is wobbly: after a
+    # denial the word is the sign, routed as any mention is, with no need of
+    # the detector's word.
+    tokens = TRIAGER._tokens(text)
+    assert blanked(tokens, TRIAGER.other_senses) != tokens
+    assert TRIAGER._doubted(tokens) == tokens
+    assert RANK[TRIAGER.triage(text).tier] >= RANK[tier], (text, TRIAGER.triage(text).signs)
+
+
 def test_without_the_detector_the_rules_stand_alone() -> None:
     rules_only = Triager(KB, None, bank=[])
     assert rules_only.triage("the print is so faint i cant read it").tier == "emergency"

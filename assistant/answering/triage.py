@@ -30,10 +30,13 @@ from .text import allowed_typos, stem, words
 GAP = 2
 PIECE_CHARS = 50_000      # a long message is read in pieces this long ...
 PIECE_OVERLAP = 2_000     # ... each starting this far before the last one ended
-DETECT_AT = 0.40          # the bank detector's "some sign" probability that routes ...
+DETECT_AT = 0.30          # the bank detector's "some sign" probability that routes ...
 DETECT_NAMED = 0.15       # ... when one sign stands out at least this much ...
 DETECT_SURE = 0.60        # ... or whatever it names, from this probability up
 DETECTOR_C = 30.0
+# A real word heard or spelt like a sign word ("week" for "weak") is read as
+# that word when, so read, the words around it are this likely some sign.
+LIKELY_AT = 0.40
 DETECTOR_MIN_DF = 2      # a feature seen in one message only is noise, and memory
 # The detector reads a sentence at a time, and a run-on one (a spoken
 # transcript has no full stops) this many words at a time: in 40, a sign told
@@ -50,7 +53,7 @@ STRONG, WEAK = 2, 1
 SOUND_MIN = 4             # letters a word needs before its sound is compared
 CONTEXT = 4               # words either side where a sound-alike finds its sign
 # Word groups about how to read the others, not words of any sign.
-NOT_SIGN_WORDS = ("unspecific", "noun_markers", "counted", "other_senses")
+NOT_SIGN_WORDS = ("unspecific", "noun_markers", "counted", "other_senses", "denials")
 # A sign the rules find only through words as often about something else
 # ("the print is so faint", "a wobbly table": the `other_senses` group) stands
 # when the bank detector reads at least this chance of some sign in the
@@ -58,6 +61,7 @@ NOT_SIGN_WORDS = ("unspecific", "noun_markers", "counted", "other_senses")
 # the hard negatives.
 CONFIRM_AT = 0.05
 CONFIRM_WORDS = 8
+DENIED_WITHIN = 2         # "no falls", "not any falls"
 EXACT = "="               # "=legs": this word exactly, no other ending, no typo
 # In a rule, whose it is does not matter: "pain in my chest" is also said
 # "pain in the chest" and "pain in her chest". "=my" keeps one ("=my bottom"
@@ -159,6 +163,7 @@ class Triager:
             self.rules_of.setdefault(sign.id, []).append((sign, rule))
         self.counted = {w for phrase in self.groups.get("counted", ()) for w in phrase}
         self.other_senses = self.groups.get("other_senses", ())
+        self.denials = {w for phrase in self.groups.get("denials", ()) for w in phrase}
         self.noun_markers = {w for phrase in self.groups.get("noun_markers", ()) for w in phrase}
         # Words of the guide and the entries are real words too ("soreness"
         # must not be read as a typo of "shortness"), and so are the stop words
@@ -316,11 +321,24 @@ class Triager:
         tokens = self._tokens(question)
         hits = self._hits(tokens)
         if hits and self.detector is not None:
-            plain = blanked(tokens, self.other_senses)
+            plain = self._doubted(tokens)
             doubtful = hits.keys() - self._hits(plain).keys() if plain != tokens else set()
             if doubtful and not self._confirmed(tokens, plain):
                 hits = {sid: hit for sid, hit in hits.items() if sid not in doubtful}
         return hits
+
+    def _doubted(self, tokens: list[str]) -> list[str]:
+        """`tokens` with the words of `other_senses` blanked, except where one
+        of `denials` is among the DENIED_WITHIN words before them."""
+        plain = blanked(tokens, self.other_senses)
+        for i, token in enumerate(tokens):
+            if plain[i] != token and (i == 0 or plain[i - 1] == tokens[i - 1]) \
+                    and self.denials.intersection(tokens[max(0, i - DENIED_WITHIN):i]):
+                j = i
+                while j < len(tokens) and plain[j] != tokens[j]:
+                    plain[j] = tokens[j]
+                    j += 1
+        return plain
 
     def _confirmed(self, tokens: list[str], plain: list[str]) -> bool:
         """Whether the words around a word of `other_senses` (blanked in
@@ -428,7 +446,7 @@ class Triager:
         return False
 
     def _some_sign(self, text: str) -> bool:
-        return self._some(text) >= self.detect_at
+        return self._some(text) >= LIKELY_AT
 
     def _some(self, text: str) -> float:
         """The detector's probability that `text` tells some sign."""
