@@ -206,7 +206,7 @@ def test_a_sign_beside_a_question_the_guide_does_not_answer_says_so(
     (0.45, 0.30, True),      # a sign likely, and one stands out
     (0.45, 0.10, False),     # a sign likely, but no one sign more than the rest
     (0.65, 0.10, True),      # very likely some sign: routed whatever it names
-    (0.35, 0.30, False),     # not likely enough
+    (0.25, 0.30, False),     # not likely enough
 ])
 def test_the_detector_names_a_sign_only_when_one_stands_out(some: float, top: float,
                                                             fires: bool) -> None:
