@@ -21,6 +21,7 @@ from assistant.answering.triage import (
     PIECE_OVERLAP,
     Triager,
     blanked,
+    blanked_runs,
     chunks,
     format_advice,
     homophones,
@@ -512,6 +513,12 @@ def test_blanked_matches_whole_phrases_each_word_once() -> None:
         "the", "legs", "", "", "and", "falling"]
     assert blanked(tokens, [("are", "wobbly")]) == ["the", "legs", "", "", "and", "falling"]
     assert blanked(tokens, [("legs", "wobbly")]) == tokens
+
+
+def test_blanked_runs_are_the_stretches_of_blanked_words() -> None:
+    tokens = ["no", "falls", "down", "and", "wobbly"]
+    assert blanked_runs(tokens, ["no", "", "", "and", ""]) == [(1, 3), (4, 5)]
+    assert blanked_runs(tokens, tokens) == []
 
 
 def test_the_detector_reads_a_message_without_its_idioms() -> None:

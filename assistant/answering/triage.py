@@ -34,10 +34,10 @@ DETECT_AT = 0.30          # the bank detector's "some sign" probability that rou
 DETECT_NAMED = 0.15       # ... when one sign stands out at least this much ...
 DETECT_SURE = 0.60        # ... or whatever it names, from this probability up
 DETECTOR_C = 30.0
+DETECTOR_MIN_DF = 2      # a feature seen in one message only is noise, and memory
 # A real word heard or spelt like a sign word ("week" for "weak") is read as
 # that word when, so read, the words around it are this likely some sign.
 LIKELY_AT = 0.40
-DETECTOR_MIN_DF = 2      # a feature seen in one message only is noise, and memory
 # The detector reads a sentence at a time, and a run-on one (a spoken
 # transcript has no full stops) this many words at a time: in 40, a sign told
 # in a few words was drowned by the talk around it.
@@ -331,13 +331,9 @@ class Triager:
         """`tokens` with the words of `other_senses` blanked, except where one
         of `denials` is among the DENIED_WITHIN words before them."""
         plain = blanked(tokens, self.other_senses)
-        for i, token in enumerate(tokens):
-            if plain[i] != token and (i == 0 or plain[i - 1] == tokens[i - 1]) \
-                    and self.denials.intersection(tokens[max(0, i - DENIED_WITHIN):i]):
-                j = i
-                while j < len(tokens) and plain[j] != tokens[j]:
-                    plain[j] = tokens[j]
-                    j += 1
+        for i, j in blanked_runs(tokens, plain):
+            if self.denials.intersection(tokens[max(0, i - DENIED_WITHIN):i]):
+                plain[i:j] = tokens[i:j]
         return plain
 
     def _confirmed(self, tokens: list[str], plain: list[str]) -> bool:
@@ -345,18 +341,10 @@ class Triager:
         `plain`) are some sign to the detector (CONFIRM_AT): CONFIRM_WORDS
         either side, not the whole sentence, so that whatever else a long
         sentence says can neither drown a sign nor lend one to "the print"."""
-        i = 0
-        while i < len(tokens):
-            if tokens[i] == plain[i]:
-                i += 1
-                continue
-            j = i
-            while j < len(tokens) and tokens[j] != plain[j]:
-                j += 1
+        for i, j in blanked_runs(tokens, plain):
             near = tokens[max(0, i - CONFIRM_WORDS):j + CONFIRM_WORDS]
             if self._some(" ".join(t for t in near if t)) >= CONFIRM_AT:
                 return True
-            i = j
         return False
 
     def _hits(self, tokens: list[str]) -> dict[str, SignHit]:
@@ -581,6 +569,19 @@ def blanked(tokens: list[str], phrases: Sequence[Phrase]) -> list[str]:
             if tuple(out[i:i + n]) == phrase:
                 out[i:i + n] = [""] * n
     return out
+
+
+def blanked_runs(tokens: list[str], plain: list[str]) -> list[tuple[int, int]]:
+    """The (start, end) of each run of words that `plain` (`tokens` as
+    blanked() left them) has blanked."""
+    runs: list[tuple[int, int]] = []
+    for i, (token, kept) in enumerate(zip(tokens, plain, strict=True)):
+        if token != kept:
+            if runs and runs[-1][1] == i:
+                runs[-1] = (runs[-1][0], i + 1)
+            else:
+                runs.append((i, i + 1))
+    return runs
 
 
 @lru_cache(maxsize=2)
