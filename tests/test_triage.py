@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from assistant.answering.answer import WARNING_SIGNS_ENTRY, Assistant
 from assistant.answering.knowledge import KnowledgeBase, load_knowledge
 from assistant.answering.text import words
-from assistant.answering.triage import Triager, names_a_sign
+from assistant.answering.triage import Triager, names_a_sign, owned_alike
 
 KB = load_knowledge()
 TRIAGER = Triager(KB)
@@ -102,6 +102,8 @@ def test_a_long_message_with_a_sign_at_the_end() -> None:
     "can my wound get wet in the shower yet",
     "when can i get the dressing wet",
     "my granddaughter has fallen in love with my walking stick",
+    "she tripped over her words when the surgeon rang",
+    "we have been married 40 years and never argued about the washing up",
 ])
 def test_ordinary_questions_raise_no_alarm(text: str) -> None:
     assert TRIAGER.triage(text).tier == "none", TRIAGER.triage(text)
@@ -227,3 +229,18 @@ def test_the_detector_names_a_sign_only_when_one_stands_out(some: float, top: fl
 ])
 def test_a_sign_beside_ordinary_words_is_still_routed(text: str, tier: str) -> None:
     assert TRIAGER.triage(text).tier == tier, TRIAGER.triage(text).signs
+
+
+@pytest.mark.parametrize("text", ["temp 39", "my temprature is 39.2", "thermometer says 101",
+                                  "38 degrees and shivering"])
+def test_a_temperature_near_its_word_or_a_typo_of_it_is_a_fever(text: str) -> None:
+    assert "fever" in [h.id for h in TRIAGER.triage(text).signs]
+
+
+def test_an_ignored_idiom_stands_for_every_personal_owner_but_not_for_the() -> None:
+    variants = owned_alike(("tripped", "over", "my", "words"))
+    assert ("tripped", "over", "her", "words") in variants
+    assert ("tripped", "over", "their", "words") in variants
+    assert len(variants) == 6
+    assert owned_alike(("in", "the", "fall")) == {("in", "the", "fall")}
+    assert TRIAGER.triage("in my fall i hurt my wrist").tier != "none"

@@ -120,7 +120,8 @@ class Triager:
             (sign, self._compile(rule)) for sign in data.signs for rule in sign.rules
         ]
         # Longest first: "no worse than" before "no worse".
-        self.ignore = sorted((tuple(words(p)) for p in data.ignore if words(p)), key=len,
+        self.ignore = sorted({variant for p in data.ignore if words(p)
+                              for variant in owned_alike(tuple(words(p)))}, key=len,
                              reverse=True)
         vocab = {w for _, rule in self.rules for part in rule for item in part
                  for phrase in item for w in phrase}
@@ -547,9 +548,13 @@ class Triager:
         return None
 
     def _near(self, item: str, i: int, cands: list[dict[str, int]]) -> bool:
+        """Whether `item` is within NUMBER_NEAR words of the number at `i`, in
+        words it surely is: a number and one word are no phrase to trust a
+        real word's typo in ("40 years and never" is not a fever of 40)."""
         alts = self.groups[item[1:]] if item.startswith("@") else ((item,),)
         lo, hi = max(0, i - NUMBER_NEAR), min(len(cands), i + NUMBER_NEAR + 1)
-        return any(all(j + k < len(cands) and w in cands[j + k] for k, w in enumerate(alt))
+        return any(all(j + k < len(cands) and cands[j + k].get(w) == STRONG
+                       for k, w in enumerate(alt))
                    for alt in alts for j in range(lo, hi))
 
 
@@ -569,6 +574,18 @@ def blanked(tokens: list[str], phrases: Sequence[Phrase]) -> list[str]:
             if tuple(out[i:i + n]) == phrase:
                 out[i:i + n] = [""] * n
     return out
+
+
+def owned_alike(phrase: Phrase) -> set[Phrase]:
+    """`phrase` and its variants with each personal owner for another ("tripped
+    over my words" is also "tripped over her words"). "the" is kept as it is:
+    "in the fall" is a season, "in my fall" is not."""
+    personal = sorted(OWNERS - {"the"})
+    variants = {phrase}
+    for i, w in enumerate(phrase):
+        if w in personal:
+            variants |= {v[:i] + (owner,) + v[i + 1:] for v in variants for owner in personal}
+    return variants
 
 
 def blanked_runs(tokens: list[str], plain: list[str]) -> list[tuple[int, int]]:
