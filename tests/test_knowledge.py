@@ -126,6 +126,24 @@ def test_built_on_must_name_another_sign(kb_copy: Path,
                 "built_on must be the id of another sign")
 
 
+def test_raised_from_must_name_other_signs(kb_copy: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = kb_copy / "triage.toml"
+    path.write_text(path.read_text().replace('"leg-weakness", "spreading-numbness"]',
+                                             '"leg-weakness", "spreading-numbnes"]'))
+    _check_says(kb_copy, capsys, path, line_of(path, "raised_from ="),
+                "raised_from names 'spreading-numbnes'")
+
+
+def test_raised_from_needs_its_raise_rules(kb_copy: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = kb_copy / "triage.toml"
+    path.write_text(path.read_text().replace('raise_rules = ["@sudden", "@within_hours", '
+                                             '"@same_day", "@other_side_too"]', ""))
+    _check_says(kb_copy, capsys, path, line_of(path, "raised_from ="),
+                "raise_rules .rules. go together, each a list")
+
+
 def test_export_json_lists_every_topic(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kb", "export", "--json"]) == 0
     entries = json.loads(capsys.readouterr().out)

@@ -98,6 +98,8 @@ class Sign:
     numbers: tuple[NumberRule, ...] = ()
     examples: tuple[str, ...] = ()
     built_on: str | None = None      # the sign this one adds to (a fever, for fever-stiff-neck)
+    raised_from: tuple[str, ...] = ()  # signs this one raises when a sentence of theirs ...
+    raise_rules: tuple[str, ...] = ()  # ... also says this ("suddenly", "since lunch")
 
 
 @dataclass(frozen=True)
@@ -388,6 +390,11 @@ def _load_triage(root: Path, problems: list[Problem]) -> TriageData:
             problems.append(Problem(f.path, f.find(f'built_on = "{sign.built_on}"'),
                                     f"sign '{sign.id}': built_on must be the id of "
                                     "another sign"))
+        for other in sign.raised_from:
+            if other not in known - {sign.id}:
+                problems.append(Problem(f.path, f.find(f'"{other}"', f.find("raised_from =")),
+                                        f"sign '{sign.id}': raised_from names '{other}', "
+                                        "which is no other sign's id"))
     return TriageData(tiers, tuple(signs), words, tuple(ignore))
 
 
@@ -435,7 +442,15 @@ def _sign(raw: Any, f: _File, start: int, words: dict[str, tuple[str, ...]],
     if not _strings(rules) or not rules:
         problem(f.find("rules", start), f"sign '{raw['id']}' needs a list of rules")
         return None
-    for rule in rules:
+    raised_from, raise_rules = raw.get("raised_from", []), raw.get("raise_rules", [])
+    if not (_strings(raised_from) or not raised_from) \
+            or not (_strings(raise_rules) or not raise_rules) \
+            or bool(raised_from) != bool(raise_rules):
+        problem(f.find("raised_from =" if raised_from else "raise_rules =", start),
+                f"sign '{raw['id']}': raised_from (sign ids) and raise_rules (rules) "
+                "go together, each a list")
+        return None
+    for rule in [*rules, *raise_rules]:
         for group in re.findall(r"@(\w+)", rule):
             if group not in words:
                 problem(f.find(rule, start), f"rule {rule!r} uses an unknown word group "
@@ -464,7 +479,7 @@ def _sign(raw: Any, f: _File, start: int, words: dict[str, tuple[str, ...]],
                 "the id of another sign")
         return None
     return Sign(raw["id"], raw["tier"], raw["label"], tuple(rules), tuple(numbers),
-                tuple(examples), built_on)
+                tuple(examples), built_on, tuple(raised_from), tuple(raise_rules))
 
 
 def _load_table(path: Path, table: str, problems: list[Problem]) -> dict[str, Any]:

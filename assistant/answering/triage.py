@@ -159,6 +159,9 @@ class Triager:
         for sid, ws in self.context.items():
             for w in ws:
                 self.context_of.setdefault(w, set()).add(sid)
+        # Signs raised from others (`raised_from`) and what raises them.
+        self.raises = [(sign, [self._compile(rule) for rule in sign.raise_rules])
+                       for sign in data.signs if sign.raised_from]
         self.rules_of: dict[str, list[tuple[Sign, Rule]]] = {}
         for sign, rule in self.rules:
             self.rules_of.setdefault(sign.id, []).append((sign, rule))
@@ -313,7 +316,37 @@ class Triager:
             if sign.built_on is None or sign.built_on not in hits \
                     or probability >= DETECT_SURE:
                 hits.setdefault(sign_id, SignHit(sign_id, sign.tier, sign.label, ""))
+        hits.update(self._raised(question, hits))
         return self._verdict(list(hits.values()))
+
+    def _raised(self, question: str, hits: dict[str, SignHit]) -> dict[str, SignHit]:
+        """Signs raised from others found (`raised_from`: leg weakness or
+        spreading numbness) when a sentence that tells one of them also says
+        what raises it (`raise_rules`: it came on suddenly, or within hours),
+        however far apart its words: "the tingling started in my foot at
+        breakfast and by now it has crept past my knee" is an emergency."""
+        found: dict[str, SignHit] = {}
+        for sign, rules in self.raises:
+            if sign.id in hits or not hits.keys() & set(sign.raised_from):
+                continue
+            for sentence in (s for piece in pieces(question) for s in _SENTENCE.split(piece)):
+                tokens = self._tokens(sentence)
+                cands = [self._candidates(t) if t else {} for t in tokens]
+                where: dict[str, list[int]] = {}
+                for i, cand in enumerate(cands):
+                    for w in cand:
+                        where.setdefault(w, []).append(i)
+                span = next((s for rule in rules
+                             if (s := self._match_rule(rule, cands, where)) is not None), None)
+                if span is None:
+                    continue
+                told = self._rule_hits(sentence).keys() | {sid for sid, _ in
+                                                           self.detected(sentence)}
+                if told & set(sign.raised_from):
+                    found[sign.id] = SignHit(sign.id, sign.tier, sign.label, " ".join(
+                        t for t in tokens[span[0]:span[1]] if t))
+                    break
+        return found
 
     def _rule_hits(self, question: str) -> dict[str, SignHit]:
         """The signs the rules find; one found only through words in another
