@@ -245,25 +245,3 @@ def test_an_ignored_idiom_stands_for_every_personal_owner_but_not_for_the() -> N
     assert owned_alike(("in", "the", "fall")) == {("in", "the", "fall")}
     assert TRIAGER.triage("in my fall i hurt my wrist").tier != "none"
 
-
-@pytest.mark.parametrize("text", [
-    "the tingling started in my right foot at breakfast and by now it has crept up past "
-    "my knee and i am getting worried",
-    "my left leg has been going weaker and weaker, i first noticed it a couple of hours ago "
-    "when i tried the stairs",
-    "the numb patch on my shin has been getting bigger and now i can feel it in the other "
-    "leg as well",
-])
-def test_leg_weakness_or_spreading_numbness_within_the_day_is_raised(text: str) -> None:
-    result = TRIAGER.triage(text)
-    assert result.tier == "emergency", result
-    assert "sudden-or-both-legs" in [h.id for h in result.signs]
-
-
-@pytest.mark.parametrize("text", [
-    "my leg has been getting weaker all week. this morning i went to the shops",
-    "this morning i walked to the shops and back",
-    "suddenly remembered i had a question about driving",
-])
-def test_a_time_of_day_raises_only_a_leg_sign_of_its_own_sentence(text: str) -> None:
-    assert TRIAGER.triage(text).tier != "emergency"

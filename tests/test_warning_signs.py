@@ -84,6 +84,41 @@ def test_what_is_not_raised_stays_where_it_was(text: str, tier: str) -> None:
     assert TRIAGER.triage(text).tier == tier, (text, TRIAGER.triage(text).signs)
 
 
+@pytest.mark.parametrize("text", [
+    "my foot has been numb since the operation but this afternoon the numbness has been "
+    "spreading up towards my hip",
+    "my left leg has been going weaker and weaker, i first noticed it a couple of hours ago "
+    "when i tried the stairs",
+    "the numb patch on my shin has been getting bigger and now i can feel it in the other "
+    "leg as well",
+])
+def test_leg_weakness_or_spreading_numbness_within_the_day_is_raised(text: str) -> None:
+    result = TRIAGER.triage(text)
+    assert result.tier == "emergency", result
+    assert "sudden-or-both-legs" in [h.id for h in result.signs]
+
+
+@pytest.mark.parametrize("text", [
+    "my leg has been getting weaker all week. this morning i went to the shops",
+    "this morning i walked to the shops and back",
+    "suddenly remembered i had a question about driving",
+])
+def test_a_time_of_day_raises_only_a_leg_sign_of_its_own_sentence(text: str) -> None:
+    assert TRIAGER.triage(text).tier != "emergency"
+
+
+async def test_a_raised_sign_shows_the_emergency_banner() -> None:
+    app, _ = recording_app(emergency_number="999")
+    async with app.run_test() as pilot:
+        await started(pilot)
+        await ask(pilot, "the numbness began in my toes at lunch and it has been creeping up "
+                         "my leg ever since, now it is past my knee")
+        banner = app.main.query_one(UrgentBanner)
+        assert banner.has_class("shown") and banner.has_class("emergency")
+        assert "CALL 999 NOW" in str(banner.query_one("#banner-title", Static).render())
+        assert "spreading within hours" in str(banner.query_one("#banner-signs", Static).render())
+
+
 def test_exact_words_still_forgive_a_typo_that_is_no_word() -> None:
     assert "sudden-or-both-legs" in signs("my lges are weak")
     # "leg" is a real word: one leg is not both.
