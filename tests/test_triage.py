@@ -104,6 +104,8 @@ def test_a_long_message_with_a_sign_at_the_end() -> None:
     "my granddaughter has fallen in love with my walking stick",
     "she tripped over her words when the surgeon rang",
     "we have been married 40 years and never argued about the washing up",
+    "my fella is doing grand after his op, can he drive yet",
+    "i aint sure when i can drive again",
 ])
 def test_ordinary_questions_raise_no_alarm(text: str) -> None:
     assert TRIAGER.triage(text).tier == "none", TRIAGER.triage(text)

@@ -613,7 +613,8 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase | None, lis
         "signs": sign_ids, "negatives": dict.fromkeys([*sign_ids, ORDINARY], NO_SIGN)},
         problems)
     stopwords = _word_list(root / "stopwords.txt", problems)
-    english_words = _word_list(root / "english-words.txt", problems)
+    english_words = _word_list(root / "english-words.txt", problems) \
+        | _word_list(root / "everyday-words.txt", problems)
     _check_listen(root / "listen.toml", problems)
     if problems:
         return None, problems
