@@ -140,21 +140,30 @@ def train(samples: Sequence[tuple[str, str]], prepare: Prepare | None = None,
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
-    counted = [features(text, prepare) for text, _ in samples]
-    df: Counter[str] = Counter(f for counts in counted for f in counts)
+    # The features are read twice, once to count them and once to weigh them,
+    # rather than kept: every text's counts at once took 300 MB for the sign bank.
+    df: Counter[str] = Counter()
+    for text, _ in samples:
+        df.update(features(text, prepare).keys())
     names = sorted_names(f for f, d in df.items() if d >= min_df)
     ordered = [f.decode() for f in names.tolist()]
     vocab = {f: i for i, f in enumerate(ordered)}
     n = len(samples)
     idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in ordered], dtype=np.float32)
     labels = sorted({label for _, label in samples})
-    rows, cols, vals = [], [], []
-    for r, counts in enumerate(counted):
-        idx, values = tfidf(counts, vocab, idf)
-        rows += [r] * len(idx)
-        cols += idx.tolist()
-        vals += values.tolist()
-    x = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
+    # Each row's columns and values as arrays, joined once: lists of Python
+    # numbers took 14 times the memory, past what a small machine allows.
+    cols, vals = [], []
+    for text, _ in samples:
+        idx, values = tfidf(features(text, prepare), vocab, idf)
+        cols.append(np.asarray(idx, np.int32))
+        vals.append(np.asarray(values, np.float32))
+    starts = np.zeros(n + 1, np.int64)
+    np.cumsum([len(c) for c in cols], out=starts[1:])
+    x = csr_matrix((np.concatenate(vals) if vals else np.zeros(0, np.float32),
+                    np.concatenate(cols) if cols else np.zeros(0, np.int32), starts),
+                   shape=(n, len(vocab)), dtype=np.float32)
+    x.sort_indices()
     # A fixed seed for saga's shuffling: the same bank always trains the same
     # model, so two runs of bench/generalise.py can be compared line by line.
     # At most 300 passes, converged or not: the benches measure the model as it
