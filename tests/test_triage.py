@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -9,7 +13,7 @@ from hypothesis import strategies as st
 from assistant.answering.answer import WARNING_SIGNS_ENTRY, Assistant
 from assistant.answering.knowledge import KnowledgeBase, load_knowledge
 from assistant.answering.text import words
-from assistant.answering.triage import Triager, names_a_sign, owned_alike
+from assistant.answering.triage import Triager, ignore_list, names_a_sign, owned_alike
 
 KB = load_knowledge()
 TRIAGER = Triager(KB)
@@ -247,3 +251,16 @@ def test_an_ignored_idiom_stands_for_every_personal_owner_but_not_for_the() -> N
     assert owned_alike(("in", "the", "fall")) == {("in", "the", "fall")}
     assert TRIAGER.triage("in my fall i hurt my wrist").tier != "none"
 
+
+
+def test_the_ignore_list_is_the_same_in_every_process() -> None:
+    """It is part of the detector cache's key: a list that changed with the
+    hash seed retrained the detector in every process (30 s each)."""
+    script = ("from assistant.answering.knowledge import load_knowledge; "
+              "from assistant.answering.triage import ignore_list; "
+              "print(ignore_list(load_knowledge().triage.ignore))")
+    seen = {subprocess.run([sys.executable, "-c", script], capture_output=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "2", "3")}
+    assert len(seen) == 1
+    assert ("tripped", "over", "her", "words") in ignore_list(KB.triage.ignore)

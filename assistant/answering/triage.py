@@ -119,10 +119,7 @@ class Triager:
         self.rules: list[tuple[Sign, Rule]] = [
             (sign, self._compile(rule)) for sign in data.signs for rule in sign.rules
         ]
-        # Longest first: "no worse than" before "no worse".
-        self.ignore = sorted({variant for p in data.ignore if words(p)
-                              for variant in owned_alike(tuple(words(p)))}, key=len,
-                             reverse=True)
+        self.ignore = ignore_list(data.ignore)
         vocab = {w for _, rule in self.rules for part in rule for item in part
                  for phrase in item for w in phrase}
         vocab |= {w for name, item in self.groups.items() if name not in NOT_SIGN_WORDS
@@ -607,6 +604,16 @@ def blanked(tokens: list[str], phrases: Sequence[Phrase]) -> list[str]:
             if tuple(out[i:i + n]) == phrase:
                 out[i:i + n] = [""] * n
     return out
+
+
+def ignore_list(phrases: Sequence[str]) -> list[Phrase]:
+    """The phrases to ignore as words, with their owners' variants, longest
+    first ("no worse than" before "no worse"), otherwise in the file's order:
+    the same list in every process, since it is part of the detector cache's
+    key (a set's order changes from one process to the next)."""
+    return sorted(dict.fromkeys(variant for p in phrases if words(p)
+                                for variant in sorted(owned_alike(tuple(words(p))))),
+                  key=len, reverse=True)
 
 
 def owned_alike(phrase: Phrase) -> set[Phrase]:
