@@ -122,7 +122,15 @@ class Triager:
         self.ignore = ignore_list(data.ignore)
         vocab = {w for _, rule in self.rules for part in rule for item in part
                  for phrase in item for w in phrase}
-        vocab |= {w for name, item in self.groups.items() if name not in NOT_SIGN_WORDS
+        # Groups only raise rules use ("this morning", "the other leg") hold no
+        # sign's words either: a real word among them ("past", "side") must
+        # still be heard as the sign word it sounds like ("I past out").
+        in_rules = {g for sign in data.signs for rule in sign.rules
+                    for g in re.findall(r"@(\w+)", rule)}
+        raising_only = {g for sign in data.signs for rule in sign.raise_rules
+                        for g in re.findall(r"@(\w+)", rule)} - in_rules
+        vocab |= {w for name, item in self.groups.items()
+                  if name not in NOT_SIGN_WORDS and name not in raising_only
                   for phrase in item for w in phrase}
         # An exact word ("=legs") still forgives a typo that is no real word.
         self.exact = {w[1:] for w in vocab if w[0] == EXACT}
